@@ -8,16 +8,17 @@
 struct cli_ctx;
 
 enum cli_opt_type {
-	CLI_OPT_BOOL,	/* bool; --x, --x=true|false */
-	CLI_OPT_STRING, /* char *; last one wins */
-	CLI_OPT_STRV,	/* char **; repeatable */
+	CLI_OPT_BOOL,	  /* bool; --x, --x=true|false */
+	CLI_OPT_STRING,	  /* char *; last one wins */
+	CLI_OPT_STRV,	  /* char **; repeatable */
 	CLI_OPT_STRV_CSV, /* char **; repeatable, and each value is split at commas */
-	CLI_OPT_INT,	/* int */
-	CLI_OPT_UINT,	/* unsigned int */
+	CLI_OPT_INT,	  /* int */
+	CLI_OPT_UINT,	  /* unsigned int */
 	_CLI_OPT_TYPE_MAX,
 };
 
 #define CLI_OPT_HIDDEN (1u << 0)
+#define CLI_OPT_DEFAULT_TRUE (1u << 1) /* a bool that starts true (--human=false) */
 
 struct cli_option {
 	const char *long_name;
@@ -29,7 +30,10 @@ struct cli_option {
 	unsigned flags;
 };
 
-#define CLI_OPTIONS_END {NULL, 0, 0, 0, NULL, NULL, 0}
+#define CLI_OPTIONS_END                                                                            \
+	{                                                                                          \
+		NULL, 0, 0, 0, NULL, NULL, 0                                                       \
+	}
 
 /* Flags telling main() what a command needs prepared. */
 enum {
@@ -46,7 +50,7 @@ struct cli_command {
 	cli_handler_fn handler;	    /* NULL for a pure group */
 	unsigned flags;
 	int min_args;
-	int max_args; /* -1: unlimited */
+	int max_args;	   /* -1: unlimited */
 	const char *usage; /* after the command path: "[options] IMAGE [IMAGE...]" */
 	const char *summary;
 	const char *description; /* longer text, may be NULL */
@@ -58,7 +62,10 @@ struct cli_command {
 	const struct cli_command *same_as;
 };
 
-#define CLI_COMMANDS_END {.name = NULL}
-#define ALIASES(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define CLI_COMMANDS_END                                                                           \
+	{                                                                                          \
+		.name = NULL                                                                       \
+	}
+#define ALIASES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 const struct cli_command *cli_root_command(void);

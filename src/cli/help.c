@@ -56,8 +56,8 @@ int cli_help_unknown_command(const struct cli_command *group, const char *path, 
 	fprintf(stderr, "Error: unrecognized command `%s %s`\n", path, word);
 	if (sugg && *sugg) {
 		fputs("\nDid you mean this?\n", stderr);
-		STRV_FOREACH(s, sugg)
-		fprintf(stderr, "\t%s\n", *s);
+		STRV_FOREACH (s, sugg)
+			fprintf(stderr, "\t%s\n", *s);
 		fputc('\n', stderr);
 	}
 	fprintf(stderr, "Try '%s --help' for more information\n", path);
@@ -79,8 +79,8 @@ static void print_subcommands(const struct cli_command *cmd, FILE *out)
 static void print_indented(const char *text, FILE *out)
 {
 	_cleanup_strv_free_ char **lines = strv_split(text, "\n", false);
-	STRV_FOREACH(l, lines)
-	fprintf(out, "%s%s\n", **l ? "  " : "", *l);
+	STRV_FOREACH (l, lines)
+		fprintf(out, "%s%s\n", **l ? "  " : "", *l);
 }
 
 void cli_help_print(const struct cli_command *cmd, const char *path, FILE *out)

@@ -106,7 +106,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct cli_ctx ctx = {.stdout_is_tty = isatty(STDOUT_FILENO)};
+	struct cli_ctx ctx = { .stdout_is_tty = isatty(STDOUT_FILENO) };
 	_cleanup_error_ struct sk_error *err = NULL;
 	signal(SIGPIPE, SIG_IGN);
 

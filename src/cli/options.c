@@ -12,30 +12,49 @@
 #define G(field) offsetof(struct cli_global, field)
 
 static const struct cli_option global_options[] = {
-	{"root", 0, CLI_OPT_STRING, G(root), "Path to the graph root directory where images, "
-	 "containers, etc. are stored", NULL, 0},
-	{"runroot", 0, CLI_OPT_STRING, G(runroot), "Path to the 'run directory' where all state "
-	 "information is stored", NULL, 0},
-	{"storage-driver", 0, CLI_OPT_STRING, G(storage_driver), "Select which storage driver is "
-	 "used to manage storage of images and containers (overlay, vfs)", NULL, 0},
-	{"storage-opt", 0, CLI_OPT_STRV, G(storage_opts), "Used to pass an option to the storage "
-	 "driver", NULL, 0},
-	{"log-level", 0, CLI_OPT_STRING, G(log_level), "Log messages above specified level (trace, "
-	 "debug, info, warn, error, fatal, panic)", "\"warn\"", 0},
-	{"runtime", 0, CLI_OPT_STRING, G(runtime), "Path to the OCI-compatible binary used to run "
-	 "containers", NULL, 0},
-	{"registries-conf", 0, CLI_OPT_STRING, G(registries_conf), "Path to a registries.conf to "
-	 "use for image processing", NULL, 0},
-	{"cgroup-manager", 0, CLI_OPT_STRING, G(cgroup_manager), "Cgroup manager to use "
-	 "(\"cgroupfs\"|\"systemd\")", "\"cgroupfs\"", 0},
-	{"events-backend", 0, CLI_OPT_STRING, G(events_backend), "Events backend to use "
-	 "(\"file\"|\"none\")", "\"file\"", CLI_OPT_HIDDEN},
-	{"version", 'v', CLI_OPT_BOOL, G(version), "Version of selkie", NULL, CLI_OPT_HIDDEN},
+	{ "root", 0, CLI_OPT_STRING, G(root),
+	  "Path to the graph root directory where images, "
+	  "containers, etc. are stored",
+	  NULL, 0 },
+	{ "runroot", 0, CLI_OPT_STRING, G(runroot),
+	  "Path to the 'run directory' where all state "
+	  "information is stored",
+	  NULL, 0 },
+	{ "storage-driver", 0, CLI_OPT_STRING, G(storage_driver),
+	  "Select which storage driver is "
+	  "used to manage storage of images and containers (overlay, vfs)",
+	  NULL, 0 },
+	{ "storage-opt", 0, CLI_OPT_STRV, G(storage_opts),
+	  "Used to pass an option to the storage "
+	  "driver",
+	  NULL, 0 },
+	{ "log-level", 0, CLI_OPT_STRING, G(log_level),
+	  "Log messages above specified level (trace, "
+	  "debug, info, warn, error, fatal, panic)",
+	  "\"warn\"", 0 },
+	{ "runtime", 0, CLI_OPT_STRING, G(runtime),
+	  "Path to the OCI-compatible binary used to run "
+	  "containers",
+	  NULL, 0 },
+	{ "registries-conf", 0, CLI_OPT_STRING, G(registries_conf),
+	  "Path to a registries.conf to "
+	  "use for image processing",
+	  NULL, 0 },
+	{ "cgroup-manager", 0, CLI_OPT_STRING, G(cgroup_manager),
+	  "Cgroup manager to use "
+	  "(\"cgroupfs\"|\"systemd\")",
+	  "\"cgroupfs\"", 0 },
+	{ "events-backend", 0, CLI_OPT_STRING, G(events_backend),
+	  "Events backend to use "
+	  "(\"file\"|\"none\")",
+	  "\"file\"", CLI_OPT_HIDDEN },
+	{ "version", 'v', CLI_OPT_BOOL, G(version), "Version of selkie", NULL, CLI_OPT_HIDDEN },
 	CLI_OPTIONS_END,
 };
 
-static const struct cli_option help_option = {"help", 'h', CLI_OPT_BOOL, G(help), "help", NULL,
-					      0};
+static const struct cli_option help_option = {
+	"help", 'h', CLI_OPT_BOOL, G(help), "help", NULL, 0
+};
 
 const struct cli_option *cli_global_options(void)
 {
@@ -63,8 +82,9 @@ static int set_value(const struct parse_slot *s, const char *arg, const char *sh
 	case CLI_OPT_BOOL: {
 		bool b = true;
 		if (arg && parse_bool(arg, &b) < 0)
-			return sk_err_invalid(err, "invalid argument \"%s\" for \"%s\" flag: "
-						   "strconv.ParseBool: parsing \"%s\": invalid syntax",
+			return sk_err_invalid(err,
+					      "invalid argument \"%s\" for \"%s\" flag: "
+					      "strconv.ParseBool: parsing \"%s\": invalid syntax",
 					      arg, shown, arg);
 		*(bool *)field = b;
 		return 0;
@@ -78,21 +98,23 @@ static int set_value(const struct parse_slot *s, const char *arg, const char *sh
 		return 0;
 	case CLI_OPT_STRV_CSV: {
 		_cleanup_strv_free_ char **parts = strv_split(arg, ",", true);
-		STRV_FOREACH(p, parts)
-		strv_push((char ***)field, *p);
+		STRV_FOREACH (p, parts)
+			strv_push((char ***)field, *p);
 		return 0;
 	}
 	case CLI_OPT_INT:
 		if (parse_int(arg, (int *)field) < 0)
-			return sk_err_invalid(err, "invalid argument \"%s\" for \"%s\" flag: "
-						   "strconv.ParseInt: parsing \"%s\": invalid syntax",
+			return sk_err_invalid(err,
+					      "invalid argument \"%s\" for \"%s\" flag: "
+					      "strconv.ParseInt: parsing \"%s\": invalid syntax",
 					      arg, shown, arg);
 		return 0;
 	case CLI_OPT_UINT: {
 		int v;
 		if (parse_int(arg, &v) < 0 || v < 0)
-			return sk_err_invalid(err, "invalid argument \"%s\" for \"%s\" flag: "
-						   "strconv.ParseUint: parsing \"%s\": invalid syntax",
+			return sk_err_invalid(err,
+					      "invalid argument \"%s\" for \"%s\" flag: "
+					      "strconv.ParseUint: parsing \"%s\": invalid syntax",
 					      arg, shown, arg);
 		*(unsigned *)field = (unsigned)v;
 		return 0;
@@ -117,7 +139,8 @@ static int report_bad_option(int c, int optopt_val, const char *word, struct par
 			if (optopt_val == (int)(256 + i) ||
 			    (optopt_val && optopt_val == slots[i].opt->short_name)) {
 				if (optopt_val < 256)
-					return sk_err_invalid(err, "flag needs an argument: '%c' in -%c",
+					return sk_err_invalid(err,
+							      "flag needs an argument: '%c' in -%c",
 							      optopt_val, optopt_val);
 				return sk_err_invalid(err, "flag needs an argument: --%s",
 						      slots[i].opt->long_name);
@@ -136,9 +159,9 @@ static int report_bad_option(int c, int optopt_val, const char *word, struct par
 static void add_slot(struct parse_slot *slots, struct option *longs, struct strbuf *shorts,
 		     size_t *n, const struct cli_option *o, void *base)
 {
-	slots[*n] = (struct parse_slot){.opt = o, .base = base};
+	slots[*n] = (struct parse_slot){ .opt = o, .base = base };
 	int has_arg = o->type == CLI_OPT_BOOL ? optional_argument : required_argument;
-	longs[*n] = (struct option){o->long_name, has_arg, NULL, (int)(256 + *n)};
+	longs[*n] = (struct option){ o->long_name, has_arg, NULL, (int)(256 + *n) };
 	if (o->short_name) {
 		strbuf_addch(shorts, o->short_name);
 		if (o->type != CLI_OPT_BOOL)
@@ -170,6 +193,9 @@ int cli_options_parse(const struct cli_option *options, void *opts, struct cli_g
 	}
 	add_slot(slots, longs, &shorts, &n, &help_option, global);
 
+	for (size_t i = 0; i < nlocal; i++)
+		if (options[i].type == CLI_OPT_BOOL && (options[i].flags & CLI_OPT_DEFAULT_TRUE))
+			*(bool *)((char *)opts + options[i].offset) = true;
 	optind = 0;
 	opterr = 0;
 	for (;;) {
@@ -260,8 +286,8 @@ void cli_options_print_help(const struct cli_option *options, FILE *out)
 		if (!(options[i].flags & CLI_OPT_HIDDEN))
 			sorted[m++] = &options[i];
 	for (size_t i = 1; i < m; i++)
-		for (size_t j = i; j > 0 && strcmp(sorted[j - 1]->long_name,
-						   sorted[j]->long_name) > 0; j--) {
+		for (size_t j = i;
+		     j > 0 && strcmp(sorted[j - 1]->long_name, sorted[j]->long_name) > 0; j--) {
 			const struct cli_option *t = sorted[j];
 			sorted[j] = sorted[j - 1];
 			sorted[j - 1] = t;

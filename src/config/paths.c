@@ -49,7 +49,7 @@ static char *user_config_home(void)
 int config_paths_resolve(const char *root, const char *runroot, struct config_paths *ret,
 			 struct sk_error **err)
 {
-	struct config_paths p = {.rootless = geteuid() != 0};
+	struct config_paths p = { .rootless = geteuid() != 0 };
 	if (isempty(root))
 		root = getenv("SELKIE_ROOT");
 	if (isempty(runroot))
@@ -77,5 +77,5 @@ void config_paths_release(struct config_paths *p)
 	free(p->graph_root);
 	free(p->run_root);
 	free(p->config_home);
-	*p = (struct config_paths){0};
+	*p = (struct config_paths){ 0 };
 }

@@ -8,8 +8,8 @@
 #include "util/error.h"
 
 struct config_paths {
-	char *graph_root; /* images, layers, volumes, the state database */
-	char *run_root;	  /* mounts, locks, sockets: gone after a reboot */
+	char *graph_root;  /* images, layers, volumes, the state database */
+	char *run_root;	   /* mounts, locks, sockets: gone after a reboot */
 	char *config_home; /* ~/.config/containers for users, /etc/containers for root */
 	bool rootless;
 };

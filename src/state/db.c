@@ -164,8 +164,9 @@ int state_db_open(const char *path, struct state_db **ret, struct sk_error **err
 	}
 	sqlite3_busy_timeout(db->conn, 60000);
 	/* WAL lets readers (ps, images) run while another selkie writes. */
-	r = state_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-			      "PRAGMA foreign_keys=ON;",
+	r = state_db_exec(db,
+			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+			  "PRAGMA foreign_keys=ON;",
 			  err);
 	if (r >= 0)
 		r = db_migrate(db, err);

@@ -97,8 +97,9 @@ int state_layer_get(struct state_db *db, const char *chain_id, struct state_laye
 int state_layer_insert(struct state_db *db, const struct state_layer *l, struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, "INSERT INTO layers (" LAYER_COLS ") VALUES "
-				     "(?,?,?,?,?,?,?,?,?,?)",
+	int r = state_db_prepare(db,
+				 "INSERT INTO layers (" LAYER_COLS ") VALUES "
+				 "(?,?,?,?,?,?,?,?,?,?)",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -130,8 +131,7 @@ int state_layer_delete(struct state_db *db, const char *chain_id, struct sk_erro
 	return exec_bind1(db, "DELETE FROM layers WHERE chain_id = ?", chain_id, err);
 }
 
-int state_layer_list_unused(struct state_db *db, struct state_layer ***ret,
-			    struct sk_error **err)
+int state_layer_list_unused(struct state_db *db, struct state_layer ***ret, struct sk_error **err)
 {
 	/* A layer is used when an image lists it or another layer has it as parent; deleting
 	 * in rounds (top first) frees whole unused chains. */
@@ -187,21 +187,23 @@ int state_layer_list_dirs(struct state_db *db, char ***ret, struct sk_error **er
 	return query_strv(db, "SELECT dir FROM layers", NULL, ret, err);
 }
 
-#define IMAGE_COLS                                                                                 \
-	"id, digest, manifest_media_type, top_layer, created, added, size, read_only"
+#define IMAGE_COLS "id, digest, manifest_media_type, top_layer, created, added, size, read_only"
 
 static int image_fill(struct state_db *db, struct state_image *img, struct sk_error **err)
 {
-	int r = query_strv(db, "SELECT name FROM image_names WHERE image_id = ? ORDER BY added, "
-			       "rowid",
+	int r = query_strv(db,
+			   "SELECT name FROM image_names WHERE image_id = ? ORDER BY added, "
+			   "rowid",
 			   img->id, &img->names, err);
 	if (r >= 0)
-		r = query_strv(db, "SELECT repo || '@' || digest FROM image_digests WHERE "
-				   "image_id = ? ORDER BY repo, digest",
+		r = query_strv(db,
+			       "SELECT repo || '@' || digest FROM image_digests WHERE "
+			       "image_id = ? ORDER BY repo, digest",
 			       img->id, &img->repo_digests, err);
 	if (r >= 0)
-		r = query_strv(db, "SELECT chain_id FROM image_layers WHERE image_id = ? ORDER "
-				   "BY idx",
+		r = query_strv(db,
+			       "SELECT chain_id FROM image_layers WHERE image_id = ? ORDER "
+			       "BY idx",
 			       img->id, &img->layers, err);
 	if (r >= 0)
 		r = query_strv(db, "SELECT digest FROM image_blobs WHERE image_id = ?", img->id,
@@ -247,8 +249,9 @@ int state_image_get(struct state_db *db, const char *id, struct state_image **re
 int state_image_list(struct state_db *db, struct state_image ***ret, struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, "SELECT " IMAGE_COLS " FROM images ORDER BY created DESC, "
-				     "added DESC",
+	int r = state_db_prepare(db,
+				 "SELECT " IMAGE_COLS " FROM images ORDER BY created DESC, "
+				 "added DESC",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -298,8 +301,9 @@ int state_image_ids_by_prefix(struct state_db *db, const char *prefix, char ***r
 int state_image_ids_by_digest(struct state_db *db, const char *digest, char ***ret,
 			      struct sk_error **err)
 {
-	return query_strv(db, "SELECT id FROM images WHERE digest = ?1 UNION SELECT image_id FROM "
-			      "image_digests WHERE digest = ?1",
+	return query_strv(db,
+			  "SELECT id FROM images WHERE digest = ?1 UNION SELECT image_id FROM "
+			  "image_digests WHERE digest = ?1",
 			  digest, ret, err);
 }
 
@@ -328,9 +332,10 @@ static int put_list(struct state_db *db, const char *sql, const char *id, char *
 int state_image_put(struct state_db *db, const struct state_image *img, struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, "INSERT INTO images (" IMAGE_COLS ") VALUES (?,?,?,?,?,?,?,?) "
-				     "ON CONFLICT(id) DO UPDATE SET digest=excluded.digest, "
-				     "manifest_media_type=excluded.manifest_media_type",
+	int r = state_db_prepare(db,
+				 "INSERT INTO images (" IMAGE_COLS ") VALUES (?,?,?,?,?,?,?,?) "
+				 "ON CONFLICT(id) DO UPDATE SET digest=excluded.digest, "
+				 "manifest_media_type=excluded.manifest_media_type",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -347,10 +352,12 @@ int state_image_put(struct state_db *db, const struct state_image *img, struct s
 		return r;
 	r = exec_bind1(db, "DELETE FROM image_layers WHERE image_id = ?", img->id, err);
 	if (r >= 0)
-		r = put_list(db, "INSERT INTO image_layers (image_id, idx, chain_id) VALUES (?,?,?)",
+		r = put_list(db,
+			     "INSERT INTO image_layers (image_id, idx, chain_id) VALUES (?,?,?)",
 			     img->id, img->layers, true, err);
 	if (r >= 0)
-		r = put_list(db, "INSERT OR IGNORE INTO image_blobs (image_id, digest) VALUES (?,?)",
+		r = put_list(db,
+			     "INSERT OR IGNORE INTO image_blobs (image_id, digest) VALUES (?,?)",
 			     img->id, img->blobs, false, err);
 	return r;
 }
@@ -364,10 +371,11 @@ int state_image_name_set(struct state_db *db, const char *id, const char *name,
 			 struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, "INSERT INTO image_names (name, image_id, added) VALUES "
-				     "(?, ?, strftime('%s','now') * 1000000000) ON CONFLICT(name) DO "
-				     "UPDATE SET image_id = excluded.image_id, added = excluded.added "
-				     "WHERE image_id != excluded.image_id",
+	int r = state_db_prepare(db,
+				 "INSERT INTO image_names (name, image_id, added) VALUES "
+				 "(?, ?, strftime('%s','now') * 1000000000) ON CONFLICT(name) DO "
+				 "UPDATE SET image_id = excluded.image_id, added = excluded.added "
+				 "WHERE image_id != excluded.image_id",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -398,8 +406,9 @@ int state_image_digest_add(struct state_db *db, const char *id, const char *repo
 			   const char *digest, struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, "INSERT OR IGNORE INTO image_digests (image_id, repo, digest) "
-				     "VALUES (?,?,?)",
+	int r = state_db_prepare(db,
+				 "INSERT OR IGNORE INTO image_digests (image_id, repo, digest) "
+				 "VALUES (?,?,?)",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -413,8 +422,9 @@ int state_blob_put(struct state_db *db, const char *digest, uint64_t size, const
 		   struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, "INSERT OR IGNORE INTO blobs (digest, size, media_type) VALUES "
-				     "(?,?,?)",
+	int r = state_db_prepare(db,
+				 "INSERT OR IGNORE INTO blobs (digest, size, media_type) VALUES "
+				 "(?,?,?)",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -426,8 +436,9 @@ int state_blob_put(struct state_db *db, const char *digest, uint64_t size, const
 
 int state_blob_list_unused(struct state_db *db, char ***ret, struct sk_error **err)
 {
-	return query_strv(db, "SELECT digest FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM "
-			      "image_blobs ib WHERE ib.digest = b.digest)",
+	return query_strv(db,
+			  "SELECT digest FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM "
+			  "image_blobs ib WHERE ib.digest = b.digest)",
 			  NULL, ret, err);
 }
 

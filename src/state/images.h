@@ -51,8 +51,7 @@ int state_layer_get(struct state_db *db, const char *chain_id, struct state_laye
 int state_layer_insert(struct state_db *db, const struct state_layer *l, struct sk_error **err);
 int state_layer_delete(struct state_db *db, const char *chain_id, struct sk_error **err);
 /* Layers no image references, topmost first (so children go before parents). */
-int state_layer_list_unused(struct state_db *db, struct state_layer ***ret,
-			    struct sk_error **err);
+int state_layer_list_unused(struct state_db *db, struct state_layer ***ret, struct sk_error **err);
 /* Every layer's directory name (for sweeping orphan directories). */
 int state_layer_list_dirs(struct state_db *db, char ***ret, struct sk_error **err);
 void state_layer_list_free(struct state_layer **list);

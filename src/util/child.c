@@ -24,8 +24,7 @@ char *child_find_program(const char *name)
 	if (!path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	_cleanup_strv_free_ char **dirs = strv_split(path, ":", true);
-	STRV_FOREACH(d, dirs)
-	{
+	STRV_FOREACH (d, dirs) {
 		char *p = path_join(*d, name);
 		struct stat st;
 		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
@@ -66,9 +65,9 @@ static int pump(int in_fd, const char *in_data, int out_fd, int err_fd, struct s
 		in_fd = -1;
 	}
 	while (in_fd >= 0 || out_fd >= 0 || err_fd >= 0) {
-		struct pollfd p[3] = {{.fd = in_fd, .events = POLLOUT},
-				      {.fd = out_fd, .events = POLLIN},
-				      {.fd = err_fd, .events = POLLIN}};
+		struct pollfd p[3] = { { .fd = in_fd, .events = POLLOUT },
+				       { .fd = out_fd, .events = POLLIN },
+				       { .fd = err_fd, .events = POLLIN } };
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -85,8 +84,8 @@ static int pump(int in_fd, const char *in_data, int out_fd, int err_fd, struct s
 				in_fd = -1;
 			}
 		}
-		int *fds[2] = {&out_fd, &err_fd};
-		struct strbuf *bufs[2] = {out, errb};
+		int *fds[2] = { &out_fd, &err_fd };
+		struct strbuf *bufs[2] = { out, errb };
 		for (int i = 0; i < 2; i++) {
 			if (*fds[i] < 0 || !p[i + 1].revents)
 				continue;
@@ -112,7 +111,7 @@ int child_run(char *const argv[], const struct child_opts *opts, int *ret_status
 	_cleanup_free_ char *prog = child_find_program(argv[0]);
 	if (!prog)
 		return -ENOENT;
-	int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
 	if (opts->stdin_data && pipe2(in_pipe, O_CLOEXEC) < 0)
 		return -errno;
 	if (opts->capture_stdout && pipe2(out_pipe, O_CLOEXEC) < 0)
@@ -135,7 +134,9 @@ int child_run(char *const argv[], const struct child_opts *opts, int *ret_status
 		if (opts->new_session)
 			setsid();
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-		int in = in_pipe[0] >= 0 ? in_pipe[0] : opts->stdin_fd >= 0 ? opts->stdin_fd : devnull;
+		int in = in_pipe[0] >= 0       ? in_pipe[0]
+			 : opts->stdin_fd >= 0 ? opts->stdin_fd
+					       : devnull;
 		child_setup_fd(in, 0);
 		if (out_pipe[1] >= 0)
 			child_setup_fd(out_pipe[1], 1);

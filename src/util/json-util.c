@@ -41,8 +41,7 @@ json_t *sk_json_path(json_t *root, const char *dotted)
 {
 	_cleanup_strv_free_ char **parts = strv_split(dotted, ".", true);
 	json_t *cur = root;
-	STRV_FOREACH(p, parts)
-	{
+	STRV_FOREACH (p, parts) {
 		if (!json_is_object(cur))
 			return NULL;
 		cur = json_object_get(cur, *p);
@@ -68,8 +67,8 @@ void sk_json_set_str(json_t *obj, const char *key, const char *value)
 json_t *sk_json_from_strv(char *const *v)
 {
 	json_t *a = json_array();
-	STRV_FOREACH(s, v)
-	json_array_append_new(a, json_string(*s));
+	STRV_FOREACH (s, v)
+		json_array_append_new(a, json_string(*s));
 	return a;
 }
 
@@ -78,8 +77,7 @@ char **sk_json_to_strv(const json_t *arr)
 	char **v = xnew(char *, 1);
 	size_t i;
 	json_t *e;
-	json_array_foreach(arr, i, e)
-	{
+	json_array_foreach (arr, i, e) {
 		if (json_is_string(e))
 			strv_push(&v, json_string_value(e));
 	}

@@ -9,7 +9,7 @@
 static enum log_level current_level = LOG_LEVEL_WARN;
 
 static const char *const level_names[_LOG_LEVEL_MAX] = {
-	[LOG_LEVEL_ERROR] = "error", [LOG_LEVEL_WARN] = "warn", [LOG_LEVEL_INFO] = "info",
+	[LOG_LEVEL_ERROR] = "error", [LOG_LEVEL_WARN] = "warn",	  [LOG_LEVEL_INFO] = "info",
 	[LOG_LEVEL_DEBUG] = "debug", [LOG_LEVEL_TRACE] = "trace",
 };
 
@@ -47,8 +47,8 @@ void log_msg(enum log_level l, const char *fmt, ...)
 	if (l > current_level)
 		return;
 	static const char *const prefix[_LOG_LEVEL_MAX] = {
-		[LOG_LEVEL_ERROR] = "Error: ", [LOG_LEVEL_WARN] = "WARN[0000] ",
-		[LOG_LEVEL_INFO] = "INFO[0000] ", [LOG_LEVEL_DEBUG] = "DEBU[0000] ",
+		[LOG_LEVEL_ERROR] = "Error: ",	   [LOG_LEVEL_WARN] = "WARN[0000] ",
+		[LOG_LEVEL_INFO] = "INFO[0000] ",  [LOG_LEVEL_DEBUG] = "DEBU[0000] ",
 		[LOG_LEVEL_TRACE] = "TRAC[0000] ",
 	};
 	va_list ap;

@@ -53,8 +53,8 @@ int parse_int(const char *s, int *ret)
 
 int parse_bool(const char *s, bool *ret)
 {
-	static const char *const yes[] = {"1", "true", "yes", "on", "y", "t"};
-	static const char *const no[] = {"0", "false", "no", "off", "n", "f"};
+	static const char *const yes[] = { "1", "true", "yes", "on", "y", "t" };
+	static const char *const no[] = { "0", "false", "no", "off", "n", "f" };
 	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
 		if (strcasecmp(s, yes[i]) == 0) {
 			*ret = true;

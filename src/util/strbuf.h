@@ -14,7 +14,10 @@ struct strbuf {
 	size_t alloc;
 };
 
-#define STRBUF_INIT {.buf = NULL, .len = 0, .alloc = 0}
+#define STRBUF_INIT                                                                                \
+	{                                                                                          \
+		.buf = NULL, .len = 0, .alloc = 0                                                  \
+	}
 
 void strbuf_init(struct strbuf *sb, size_t hint);
 void strbuf_release(struct strbuf *sb);

@@ -54,7 +54,7 @@ static int parse_digits(const char **p, int n, int *ret)
 
 int time_parse_rfc3339(const char *s, int64_t *ret_ns)
 {
-	struct tm tm = {0};
+	struct tm tm = { 0 };
 	int y, mo, d, h, mi, sec;
 	const char *p = s;
 	if (parse_digits(&p, 4, &y) < 0 || *p++ != '-' || parse_digits(&p, 2, &mo) < 0 ||
@@ -146,7 +146,7 @@ char *time_human_ago(int64_t then_ns, int64_t now_ns)
 
 char *size_human(uint64_t bytes)
 {
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
 	double v = (double)bytes;
 	size_t i = 0;
 	while (v >= 1000.0 && i + 1 < sizeof(units) / sizeof(*units)) {

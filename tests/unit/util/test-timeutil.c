@@ -37,10 +37,10 @@ static void test_time_human_ago_buckets(void **state)
 		int64_t d;
 		const char *want;
 	} cases[] = {
-		{0, "Less than a second ago"},	{5 * SEC, "5 seconds ago"},
-		{61 * SEC, "About a minute ago"}, {10 * 60 * SEC, "10 minutes ago"},
-		{3600 * SEC, "About an hour ago"}, {5 * 3600 * SEC, "5 hours ago"},
-		{3 * 86400 * SEC, "3 days ago"},	{20 * 86400 * SEC, "2 weeks ago"},
+		{ 0, "Less than a second ago" },     { 5 * SEC, "5 seconds ago" },
+		{ 61 * SEC, "About a minute ago" },  { 10 * 60 * SEC, "10 minutes ago" },
+		{ 3600 * SEC, "About an hour ago" }, { 5 * 3600 * SEC, "5 hours ago" },
+		{ 3 * 86400 * SEC, "3 days ago" },   { 20 * 86400 * SEC, "2 weeks ago" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		_cleanup_free_ char *s = time_human_ago(100000 * SEC, 100000 * SEC + cases[i].d);

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* image inspect, inspect, rmi, tag, untag, image exists, history, image prune. */
+#include <errno.h>
+#include <string.h>
+
+#include "cli/cmds.h"
+#include "cli/format-template.h"
+#include "image/inspect.h"
+#include "image/lookup.h"
+#include "image/names.h"
+#include "state/images.h"
+#include "store/layer-store.h"
+#include "store/store.h"
+#include "util/json-util.h"
+#include "util/strv.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+static int open_store(struct cli_ctx *ctx, struct store **s, struct sk_error **err)
+{
+	return cli_ctx_store(ctx, s, err);
+}
+
+/* Inspect each name; podman prints what it found ("[]" at worst) before the first error. */
+static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, char **argv,
+			  const char *err_prefix)
+{
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct store *s;
+	if (open_store(ctx, &s, &err) < 0)
+		return cli_fail(err);
+	_cleanup_json_ json_t *all = json_array();
+	struct sk_error *first = NULL;
+	for (int i = 0; i < argc; i++) {
+		_cleanup_state_image_ struct state_image *img = NULL;
+		json_t *doc = NULL;
+		struct sk_error *e = NULL;
+		if (image_lookup_record(s, argv[i], &img, &e) < 0 ||
+		    image_inspect_json(s, img, &doc, &e) < 0) {
+			if (!first)
+				first = e;
+			else
+				sk_error_free(e);
+			continue;
+		}
+		json_array_append_new(all, doc);
+	}
+	int rc = 0;
+	if (isempty(format) || format_is_json(format)) {
+		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+		format_json_write(&sb, all, 4, false);
+		printf("%s\n", sb.buf);
+	} else {
+		size_t i;
+		json_t *doc;
+		json_array_foreach(all, i, doc)
+		{
+			if (format_print_one(format, doc, stdout, &err) < 0) {
+				rc = cli_fail(err);
+				break;
+			}
+		}
+	}
+	if (first) {
+		if (err_prefix)
+			sk_error_wrap(&first, "%s", err_prefix);
+		rc = cli_fail(first);
+		sk_error_free(first);
+	}
+	return rc;
+}
+
+int cmd_image_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	struct image_inspect_opts *o = opts_;
+	return inspect_images(ctx, o->format, argc, argv, "inspecting object");
+}
+
+int cmd_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	struct inspect_opts *o = opts_;
+	if (o->type && !streq(o->type, "image") && !streq(o->type, "all"))
+		return cli_failf("invalid type \"%s\": only image objects exist in this version",
+				 o->type);
+	return inspect_images(ctx, o->format, argc, argv, "inspecting object");
+}
+
+static int remove_one(struct store *s, const char *name, bool force, bool ignore)
+{
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct image_remove_report rep = {0};
+	int r = image_remove(s, name, force, &rep, &err);
+	STRV_FOREACH(u, rep.untagged)
+	printf("Untagged: %s\n", *u);
+	STRV_FOREACH(d, rep.deleted)
+	printf("Deleted: %s\n", *d);
+	image_remove_report_release(&rep);
+	if (r >= 0)
+		return 0;
+	if (err->kind == SK_ERR_NOTFOUND) {
+		if (ignore)
+			return 0;
+		cli_fail(err);
+		return 1;
+	}
+	if (err->kind == SK_ERR_INUSE) {
+		cli_fail(err);
+		return 2;
+	}
+	return cli_fail(err);
+}
+
+int cmd_rmi(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	struct rmi_opts *o = opts_;
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct store *s;
+	if (o->all && argc > 0)
+		return cli_failf("when using the --all switch, you may not pass any images names "
+				 "or IDs");
+	if (!o->all && argc == 0)
+		return cli_failf("image name or ID must be specified");
+	if (open_store(ctx, &s, &err) < 0)
+		return cli_fail(err);
+	_cleanup_strv_free_ char **targets = NULL;
+	if (o->all) {
+		struct state_image **imgs = NULL;
+		if (state_image_list(s->db, &imgs, &err) < 0)
+			return cli_fail(err);
+		for (size_t i = 0; imgs[i]; i++)
+			strv_push(&targets, imgs[i]->id);
+		state_image_list_free(imgs);
+	} else {
+		for (int i = 0; i < argc; i++)
+			strv_push(&targets, argv[i]);
+	}
+	int rc = 0;
+	STRV_FOREACH(t, targets)
+	{
+		int r = remove_one(s, *t, o->force || o->all, o->ignore);
+		/* The worst outcome decides: engine errors over "in use" over "not found". */
+		if (r == 125 || (r == 2 && rc != 125) || (r == 1 && rc == 0))
+			rc = r;
+	}
+	return rc;
+}
+
+int cmd_tag(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct store *s;
+	if (open_store(ctx, &s, &err) < 0)
+		return cli_fail(err);
+	for (int i = 1; i < argc; i++)
+		if (image_tag(s, argv[0], argv[i], &err) < 0)
+			return cli_fail(err);
+	return 0;
+}
+
+int cmd_untag(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct store *s;
+	if (open_store(ctx, &s, &err) < 0)
+		return cli_fail(err);
+	if (image_untag(s, argv[0], argv + 1, &err) < 0)
+		return cli_fail(err);
+	return 0;
+}
+
+int cmd_image_exists(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct store *s;
+	if (open_store(ctx, &s, &err) < 0)
+		return cli_fail(err);
+	_cleanup_free_ char *id = NULL;
+	if (image_lookup(s, argv[0], &id, NULL, &err) < 0)
+		return err->kind == SK_ERR_NOTFOUND ? 1 : cli_fail(err);
+	return 0;
+}
+
+static json_t *history_rows(const json_t *cfg, const struct state_image *img,
+			    const struct history_opts *o)
+{
+	json_t *rows = json_array();
+	json_t *hist = json_object_get(cfg, "history");
+	size_t nlayers = strv_length(img->layers), layer = nlayers;
+	int64_t now = time_now_ns();
+	/* Newest first; non-empty history entries map to layers from the top down. */
+	for (size_t i = json_array_size(hist); i > 0; i--) {
+		json_t *h = json_array_get(hist, i - 1);
+		bool empty = sk_json_bool(h, "empty_layer", false);
+		int64_t created = 0;
+		const char *c = sk_json_str(h, "created");
+		if (c)
+			time_parse_rfc3339(c, &created);
+		const char *id = "<missing>";
+		if (!empty && layer > 0)
+			layer--;
+		if (i == json_array_size(hist))
+			id = img->id;
+		char shortid[13];
+		if (!o->no_trunc && !streq(id, "<missing>")) {
+			snprintf(shortid, sizeof(shortid), "%s", id);
+			id = shortid;
+		}
+		_cleanup_free_ char *ago = time_human_ago(created, now);
+		_cleanup_free_ char *at = time_format_rfc3339nano(created);
+		const char *by = sk_json_str(h, "created_by") ?: "";
+		_cleanup_free_ char *by_short = !o->no_trunc && strlen(by) > 45
+							? xasprintf("%.42s...", by)
+							: xstrdup(by);
+		json_array_append_new(
+			rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id, "Created",
+					o->human ? ago : at, "CreatedAt", at, "CreatedBy",
+					by_short, "Size", empty ? "0 B" : "", "Comment",
+					sk_json_str(h, "comment") ?: "", "Tags", ""));
+	}
+	return rows;
+}
+
+int cmd_history(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	struct history_opts *o = opts_;
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct store *s;
+	if (open_store(ctx, &s, &err) < 0)
+		return cli_fail(err);
+	_cleanup_state_image_ struct state_image *img = NULL;
+	_cleanup_json_ json_t *cfg = NULL;
+	if (image_lookup_record(s, argv[0], &img, &err) < 0 ||
+	    image_config_load(s, img, &cfg, &err) < 0)
+		return cli_fail(err);
+	_cleanup_json_ json_t *rows = history_rows(cfg, img, o);
+	if (o->quiet) {
+		size_t i;
+		json_t *row;
+		json_array_foreach(rows, i, row)
+		puts(sk_json_str(row, "ID"));
+		return 0;
+	}
+	static const char *const headers[] = {"ID", "ID", "CreatedBy", "CREATED BY", NULL};
+	if (format_print_list(o->format, rows,
+			      "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+			      headers, false, stdout, &err) < 0)
+		return cli_fail(err);
+	return 0;
+}
+
+int cmd_image_prune(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	struct image_prune_opts *o = opts_;
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct store *s;
+	if (open_store(ctx, &s, &err) < 0)
+		return cli_fail(err);
+	struct state_image **imgs = NULL;
+	if (state_image_list(s->db, &imgs, &err) < 0)
+		return cli_fail(err);
+	int rc = 0;
+	for (size_t i = 0; imgs[i]; i++) {
+		bool dangling = !imgs[i]->names || !imgs[i]->names[0];
+		if (!dangling && !o->all)
+			continue;
+		struct image_remove_report rep = {0};
+		if (image_remove(s, imgs[i]->id, true, &rep, &err) < 0) {
+			rc = cli_fail(err);
+			image_remove_report_release(&rep);
+			break;
+		}
+		STRV_FOREACH(d, rep.deleted)
+		puts(*d);
+		image_remove_report_release(&rep);
+	}
+	state_image_list_free(imgs);
+	if (rc == 0 && store_layer_gc(s, &err) < 0)
+		rc = cli_fail(err);
+	return rc;
+}

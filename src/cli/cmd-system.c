@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* version, info. */
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cli/cmds.h"
+#include "cli/format-template.h"
+#include "config/registries-conf.h"
+#include "image/manifest.h"
+#include "oci/runtime-pick.h"
+#include "state/images.h"
+#include "store/store.h"
+#include "util/json-util.h"
+#include "util/xalloc.h"
+
+static json_t *client_object(void)
+{
+	_cleanup_free_ char *osarch = xasprintf("linux/%s", image_host_arch());
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "APIVersion",
+				   SELKIE_VERSION, "Version", SELKIE_VERSION, "GoVersion", "none",
+				   "GitCommit", "", "BuiltTime", "", "Built", 0, "OsArch", osarch,
+				   "Os", "linux");
+}
+
+static json_t *version_object(void)
+{
+	json_t *client = client_object();
+	/* No daemon: the server is this same binary, as podman reports in local mode. */
+	return json_pack("{s:o, s:O}", "Client", client, "Server", client);
+}
+
+int cmd_version(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	struct version_opts *opts = opts_;
+	_cleanup_json_ json_t *v = version_object();
+	if (isempty(opts->format)) {
+		json_t *c = json_object_get(v, "Client");
+		printf("Client:       Selkie Engine\n");
+		printf("Version:      %s\n", sk_json_str(c, "Version"));
+		printf("API Version:  %s\n", sk_json_str(c, "APIVersion"));
+		printf("Built:        %s\n", "-");
+		printf("OS/Arch:      %s\n", sk_json_str(c, "OsArch"));
+		return 0;
+	}
+	if (format_is_json(opts->format))
+		json_object_del(v, "Server");
+	_cleanup_error_ struct sk_error *err = NULL;
+	if (format_print_one(opts->format, v, stdout, &err) < 0)
+		return cli_fail(err);
+	return 0;
+}
+
+static json_t *host_object(struct cli_ctx *ctx)
+{
+	struct utsname u;
+	uname(&u);
+	struct sysinfo si;
+	sysinfo(&si);
+	char hostname[256] = "";
+	gethostname(hostname, sizeof(hostname) - 1);
+	enum oci_cgroup_layout cg = oci_cgroup_layout_detect();
+	struct oci_runtime_info rt = {0};
+	_cleanup_error_ struct sk_error *err = NULL;
+	json_t *runtime;
+	if (oci_runtime_pick(ctx->global.runtime, &rt, &err) >= 0) {
+		runtime = json_pack("{s:s, s:s, s:s}", "name", rt.name, "path", rt.path, "version",
+				    rt.version);
+		if (rt.note)
+			json_object_set_new(runtime, "note", json_string(rt.note));
+		oci_runtime_info_release(&rt);
+	} else {
+		runtime = json_pack("{s:s, s:s, s:s}", "name", "", "path", "", "version", err->msg);
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:o}", "arch",
+			 image_host_arch(), "os", "linux", "kernel", u.release, "hostname",
+			 hostname, "cgroupVersion", oci_cgroup_version_string(cg), "cpus",
+			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "memTotal",
+			 (json_int_t)si.totalram * si.mem_unit, "memFree",
+			 (json_int_t)si.freeram * si.mem_unit, "rootless", ctx->paths.rootless,
+			 "ociRuntime", runtime);
+}
+
+static int store_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err)
+{
+	struct store *s;
+	int r = cli_ctx_store(ctx, &s, err);
+	if (r < 0)
+		return r;
+	struct state_image **imgs = NULL;
+	r = state_image_list(s->db, &imgs, err);
+	if (r < 0)
+		return r;
+	size_t n = 0;
+	while (imgs[n])
+		n++;
+	state_image_list_free(imgs);
+	_cleanup_free_ char *dbpath = path_join(s->graph_root, "selkie.db");
+	*ret = json_pack("{s:s, s:s, s:s, s:s, s:{s:I}, s:{s:I}}", "graphRoot", s->graph_root,
+			 "runRoot", s->run_root, "graphDriverName", store_driver_to_string(s->driver),
+			 "databasePath", dbpath, "imageStore", "number", (json_int_t)n,
+			 "containerStore", "number", (json_int_t)0);
+	return 0;
+}
+
+static json_t *registries_object(struct cli_ctx *ctx)
+{
+	struct config_registries_opts o = {.path = ctx->global.registries_conf};
+	_cleanup_config_registries_ struct config_registries *conf = NULL;
+	_cleanup_error_ struct sk_error *err = NULL;
+	if (config_registries_load(&o, &conf, &err) < 0)
+		return json_pack("{s:s}", "error", err->msg);
+	json_t *reg = json_object();
+	json_object_set_new(reg, "search", sk_json_from_strv(conf->search));
+	for (size_t i = 0; i < conf->n_registries; i++) {
+		const struct config_registry *r = &conf->registries[i];
+		json_object_set_new(reg, r->prefix,
+				    json_pack("{s:s, s:s, s:b, s:b}", "Prefix", r->prefix,
+					      "Location", r->location, "Insecure", r->insecure,
+					      "Blocked", r->blocked));
+	}
+	return reg;
+}
+
+int cmd_info(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
+{
+	struct info_opts *opts = opts_;
+	_cleanup_error_ struct sk_error *err = NULL;
+	json_t *store = NULL;
+	if (store_object(ctx, &store, &err) < 0)
+		return cli_fail(err);
+	_cleanup_json_ json_t *info = json_pack("{s:o, s:o, s:o, s:o}", "host", host_object(ctx),
+						"store", store, "registries",
+						registries_object(ctx), "version", client_object());
+	_cleanup_free_ char *fmt = isempty(opts->format) ? NULL : xstrdup(opts->format);
+	int r = isempty(fmt) ? cli_print_yaml(info, stdout) : format_print_one(fmt, info, stdout,
+									       &err);
+	return r < 0 ? cli_fail(err) : 0;
+}

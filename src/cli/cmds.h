@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Every command handler and its options struct (one table row each in commands.c). */
+#pragma once
+
+#include <stdbool.h>
+
+#include "cli/context.h"
+
+struct version_opts {
+	char *format;
+};
+int cmd_version(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct info_opts {
+	char *format;
+};
+int cmd_info(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct pull_opts {
+	bool all_tags;
+	bool quiet;
+	char *platform;
+	char *arch;
+	char *os;
+	char *variant;
+	char *tls_verify;
+	char *cert_dir;
+	char *creds;
+	char *authfile;
+};
+int cmd_pull(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct images_opts {
+	bool all;
+	bool digests;
+	char **filters;
+	char *format;
+	bool noheading;
+	bool no_trunc;
+	bool quiet;
+	char *sort;
+};
+int cmd_images(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct image_inspect_opts {
+	char *format;
+};
+int cmd_image_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+/* `inspect`: picks the object type (only images exist so far). */
+struct inspect_opts {
+	char *format;
+	char *type;
+	bool size;
+};
+int cmd_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct rmi_opts {
+	bool all;
+	bool force;
+	bool ignore;
+};
+int cmd_rmi(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+int cmd_tag(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+int cmd_untag(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+int cmd_image_exists(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct history_opts {
+	bool human;
+	bool no_trunc;
+	bool quiet;
+	char *format;
+};
+int cmd_history(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct image_prune_opts {
+	bool all;
+	bool force;
+	char **filters;
+};
+int cmd_image_prune(struct cli_ctx *ctx, void *opts, int argc, char **argv);
