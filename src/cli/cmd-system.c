@@ -7,11 +7,13 @@
 
 #include "cli/cmds.h"
 #include "cli/format-template.h"
+#include "cli/output.h"
 #include "config/registries-conf.h"
 #include "image/manifest.h"
 #include "oci/runtime-pick.h"
 #include "state/images.h"
 #include "store/store.h"
+#include "util/fs.h"
 #include "util/json-util.h"
 #include "util/xalloc.h"
 

@@ -7,6 +7,7 @@
 #include "image/reference.h"
 #include "store/blob-store.h"
 #include "store/layer-store.h"
+#include "util/fs.h"
 #include "util/json-util.h"
 #include "util/strv.h"
 #include "util/timeutil.h"

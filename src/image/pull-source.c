@@ -8,8 +8,9 @@
 #include "config/registries-conf.h"
 #include "image/reference.h"
 #include "image/shortname.h"
+#include "registry/auth.h"
 #include "registry/client.h"
-#include "registry/tags.h"
+#include "registry/catalog.h"
 #include "util/xalloc.h"
 
 void image_pull_sources_free(struct image_pull_source *s, size_t n)
@@ -112,7 +113,7 @@ int image_pull_list_tags(const char *input, const struct image_pull_opts *o, cha
 	if (r >= 0)
 		r = registry_client_new(ref->domain, &ro, &c, err);
 	if (r >= 0)
-		r = registry_tags_list(c, ref->path, ret_tags, err);
+		r = registry_tags_list(c, ref->path, 0, 0, ret_tags, err);
 	if (r >= 0)
 		*ret_repo = image_reference_name(named);
 	image_pull_sources_free(srcs, n);

@@ -10,10 +10,11 @@
 #include "image/commit.h"
 #include "image/pull-source.h"
 #include "image/reference.h"
+#include "registry/auth.h"
 #include "registry/blob.h"
 #include "registry/client.h"
 #include "registry/manifest.h"
-#include "registry/tags.h"
+#include "registry/catalog.h"
 #include "state/images.h"
 #include "store/blob-store.h"
 #include "store/layer-store.h"
@@ -46,14 +47,17 @@ static void emit(const struct pull_job *j, enum image_pull_event ev, const char 
 static int fetch_manifest(struct pull_job *j, const char *ref, char **body, size_t *len,
 			  char **media_type, char digest[DIGEST_STR_LEN], struct sk_error **err)
 {
-	_cleanup_free_ char *ctype = NULL;
-	int r = registry_manifest_get(j->client, j->ref->path, ref, body, len, &ctype, digest,
-				      err);
+	struct registry_manifest rm = {0};
+	int r = registry_manifest_get(j->client, j->ref->path, ref, &rm, err);
 	if (r < 0)
 		return r;
-	r = image_manifest_kind(ctype, *body, *len, media_type, err);
-	if (r < 0)
-		free(*body);
+	r = image_manifest_kind(rm.media_type, rm.body, rm.len, media_type, err);
+	if (r >= 0) {
+		*body = TAKE_PTR(rm.body);
+		*len = rm.len;
+		memcpy(digest, rm.digest, DIGEST_STR_LEN);
+	}
+	registry_manifest_release(&rm);
 	return r;
 }
 
@@ -101,7 +105,7 @@ static int fetch_config(struct pull_job *j, const struct image_manifest *m, char
 		return sk_err_system(err, errno, "create %s: %s", path, strerror(errno));
 	emit(j, IMAGE_PULL_CONFIG, m->config.digest, 0, (uint64_t)m->config.size);
 	int r = registry_blob_fetch(j->client, j->ref->path, m->config.digest, m->config.size, fd,
-				    err);
+				    NULL, NULL, err);
 	if (r < 0)
 		return r;
 	r = fs_read_file(path, CONFIG_MAX_SIZE, ret, ret_len);
@@ -110,7 +114,7 @@ static int fetch_config(struct pull_job *j, const struct image_manifest *m, char
 	return 0;
 }
 
-static void on_blob_progress(void *userdata, const char *digest, uint64_t done, uint64_t total)
+static void on_blob_progress(const char *digest, uint64_t done, uint64_t total, void *userdata)
 {
 	emit(userdata, IMAGE_PULL_BLOB_PROGRESS, digest, done, total);
 }
@@ -120,8 +124,8 @@ static int fetch_layers(struct pull_job *j, const struct image_manifest *m, json
 			char ***ret_chain, struct sk_error **err)
 {
 	size_t n = m->n_layers;
-	_cleanup_free_ struct registry_blob_request *reqs = xnew(struct registry_blob_request,
-								 n + 1);
+	_cleanup_free_ struct registry_blob_req *reqs = xnew(struct registry_blob_req, n + 1);
+	_cleanup_free_ int *fds = xnew(int, n + 1);
 	_cleanup_strv_free_ char **chain = xnew(char *, n + 1);
 	_cleanup_strv_free_ char **paths = xnew(char *, n + 1);
 	size_t nreq = 0;
@@ -137,15 +141,23 @@ static int fetch_layers(struct pull_job *j, const struct image_manifest *m, json
 			continue;
 		}
 		paths[i] = xasprintf("%s/layer-%zu", j->work, i);
-		reqs[nreq++] = (struct registry_blob_request){
+		int fd = open(paths[i], O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			r = sk_err_system(err, errno, "create %s: %s", paths[i], strerror(errno));
+			break;
+		}
+		fds[nreq] = fd;
+		reqs[nreq++] = (struct registry_blob_req){
 			.digest = m->layers[i].digest,
 			.size = m->layers[i].size,
-			.path = paths[i],
+			.fd = fd,
 		};
 	}
 	if (r >= 0 && nreq > 0)
-		r = registry_blob_fetch_many(j->client, j->ref->path, reqs, nreq, on_blob_progress,
-					     j, err);
+		r = registry_blobs_fetch(j->client, j->ref->path, reqs, nreq, on_blob_progress, j,
+					 err);
+	for (size_t i = 0; i < nreq; i++)
+		close(fds[i]);
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		if (!paths[i])
 			continue;
