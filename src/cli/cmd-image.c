@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* image inspect, inspect, rmi, tag, untag, image exists, history, image prune. */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "cli/cmds.h"
@@ -180,42 +181,54 @@ int cmd_image_exists(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	return 0;
 }
 
-static json_t *history_rows(const json_t *cfg, const struct state_image *img,
+/* Layer sizes in history order: each non-empty history entry owns the next layer. */
+static uint64_t *history_layer_sizes(struct store *s, const struct state_image *img,
+				     json_t *hist)
+{
+	size_t n = json_array_size(hist), layer = 0, nlayers = strv_length(img->layers);
+	uint64_t *sizes = xnew(uint64_t, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (sk_json_bool(json_array_get(hist, i), "empty_layer", false) || layer >= nlayers)
+			continue;
+		_cleanup_state_layer_ struct state_layer *l = NULL;
+		if (state_layer_get(s->db, img->layers[layer++], &l, NULL) >= 0)
+			sizes[i] = l->diff_size;
+	}
+	return sizes;
+}
+
+static json_t *history_rows(struct store *s, const json_t *cfg, const struct state_image *img,
 			    const struct history_opts *o)
 {
 	json_t *rows = json_array();
 	json_t *hist = json_object_get(cfg, "history");
-	size_t nlayers = strv_length(img->layers), layer = nlayers;
+	_cleanup_free_ uint64_t *sizes = history_layer_sizes(s, img, hist);
 	int64_t now = time_now_ns();
-	/* Newest first; non-empty history entries map to layers from the top down. */
 	for (size_t i = json_array_size(hist); i > 0; i--) {
 		json_t *h = json_array_get(hist, i - 1);
-		bool empty = sk_json_bool(h, "empty_layer", false);
 		int64_t created = 0;
 		const char *c = sk_json_str(h, "created");
 		if (c)
 			time_parse_rfc3339(c, &created);
-		const char *id = "<missing>";
-		if (!empty && layer > 0)
-			layer--;
-		if (i == json_array_size(hist))
-			id = img->id;
 		char shortid[13];
+		const char *id = i == json_array_size(hist) ? img->id : "<missing>";
 		if (!o->no_trunc && !streq(id, "<missing>")) {
 			snprintf(shortid, sizeof(shortid), "%s", id);
 			id = shortid;
 		}
 		_cleanup_free_ char *ago = time_human_ago(created, now);
 		_cleanup_free_ char *at = time_format_rfc3339nano(created);
+		_cleanup_free_ char *size = o->human ? size_human(sizes[i - 1])
+						     : xasprintf("%" PRIu64, sizes[i - 1]);
 		const char *by = sk_json_str(h, "created_by") ?: "";
 		_cleanup_free_ char *by_short = !o->no_trunc && strlen(by) > 45
 							? xasprintf("%.42s...", by)
 							: xstrdup(by);
 		json_array_append_new(
 			rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id, "Created",
-					o->human ? ago : at, "CreatedAt", at, "CreatedBy",
-					by_short, "Size", empty ? "0 B" : "", "Comment",
-					sk_json_str(h, "comment") ?: "", "Tags", ""));
+					o->human ? ago : at, "CreatedAt", at, "CreatedBy", by_short,
+					"Size", size, "Comment", sk_json_str(h, "comment") ?: "",
+					"Tags", ""));
 	}
 	return rows;
 }
@@ -232,7 +245,7 @@ int cmd_history(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (image_lookup_record(s, argv[0], &img, &err) < 0 ||
 	    image_config_load(s, img, &cfg, &err) < 0)
 		return cli_fail(err);
-	_cleanup_json_ json_t *rows = history_rows(cfg, img, o);
+	_cleanup_json_ json_t *rows = history_rows(s, cfg, img, o);
 	if (o->quiet) {
 		size_t i;
 		json_t *row;

@@ -252,16 +252,22 @@ static int entry_write(struct differ *d, const char *rel, struct sk_error **err)
 	return 0;
 }
 
-/* A ".wh.NAME" entry in directory dir; st gives its metadata (NULL: root's, epoch). */
+/* A ".wh.NAME" entry in directory dir: with the metadata of st (an overlay whiteout), or
+ * root's 0600 at the epoch for a vfs deletion (st NULL). */
 static int write_whiteout(struct differ *d, const char *dir, const char *name,
 			  const struct stat *st, struct sk_error **err)
 {
 	_cleanup_free_ char *base = xasprintf(STORE_WHITEOUT_PREFIX "%s", name);
 	_cleanup_free_ char *rel = rel_join(dir, base);
-	struct stat zero = { .st_mode = 0600 };
-	int r = entry_start(d, rel, st ? st : &zero, err);
-	if (r < 0)
-		return r;
+	if (st) {
+		int r = entry_start(d, rel, st, err);
+		if (r < 0)
+			return r;
+	} else {
+		archive_entry_clear(d->ae);
+		archive_entry_set_pathname(d->ae, rel);
+		archive_entry_set_perm(d->ae, 0600);
+	}
 	archive_entry_set_filetype(d->ae, AE_IFREG);
 	archive_entry_set_size(d->ae, 0);
 	return entry_write(d, rel, err);

@@ -251,8 +251,8 @@ static int stream_open(struct unpack *u, struct sk_error **err)
 		r = archive_read_next_header(u->raw, &ae);
 	if (r != ARCHIVE_OK) {
 		if (u->blob_bytes == 0 && u->blob_errno == 0) {
-			u->empty =
-				true; /* nothing at all: an empty layer, as Go's tar reader sees it */
+			/* nothing at all: an empty layer, as Go's tar reader sees it */
+			u->empty = true;
 			return 0;
 		}
 		return stream_error(u, u->raw, err);
@@ -664,7 +664,7 @@ static int opaque(struct unpack *u, const struct entry *en, struct sk_error **er
 	_cleanup_close_ int pfd =
 		safe_path_mkdir_p(u->root_fd, dir, 0755, u->root_uid, u->root_gid);
 	if (pfd < 0)
-		return entry_fail(en, -pfd, "open directory", err);
+		return parent_fail(en, -pfd, err);
 	_cleanup_close_ int fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return entry_fail(en, errno, "open directory", err);

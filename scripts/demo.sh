@@ -1,0 +1,73 @@
+#!/bin/bash
+# The demo: install what is missing, build selkie, start a local registry holding images built
+# offline, and show selkie's main job on them. Uses its own storage under a temp dir and stops
+# everything it started at the end (pass --keep to leave the registry running to play with).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+keep=0
+[[ ${1:-} == --keep ]] && keep=1
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+"$top/scripts/install-deps.sh"
+[[ -d build ]] || meson setup build >/dev/null
+ninja -C build >/dev/null
+export PATH=$top/build/src/cli:$PATH
+
+work=$(mktemp -d /tmp/selkie-demo.XXXXXX)
+cleanup() {
+	if [[ $keep -eq 0 ]]; then
+		"$top/tests/fixtures/registry.sh" stop "$work/registry" >/dev/null 2>&1 || true
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+
+echo "Building the test images offline and starting a local registry..."
+"$top/tests/fixtures/build-images.sh" "$top/tests/fixtures/.out/images"
+"$top/tests/fixtures/registry.sh" start "$work/registry"
+# shellcheck disable=SC1091
+source "$work/registry/registry.env"
+"$top/tests/fixtures/push-images.sh" "$top/tests/fixtures/.out/images" "$SELKIE_REGISTRY" >/dev/null
+
+# The demo's own storage and registries.conf, so nothing of the host's is touched.
+export SELKIE_ROOT=$work/root SELKIE_RUNROOT=$work/run
+export CONTAINERS_REGISTRIES_CONF=$work/registries.conf
+cat >"$CONTAINERS_REGISTRIES_CONF" <<CONF
+unqualified-search-registries = ["$SELKIE_REGISTRY"]
+[[registry]]
+location = "$SELKIE_REGISTRY"
+insecure = true
+CONF
+
+step selkie pull "$SELKIE_REGISTRY/busybox"
+selkie pull "$SELKIE_REGISTRY/busybox"
+step selkie pull layers "# a short name, resolved through registries.conf"
+selkie pull layers
+step selkie pull "$SELKIE_REGISTRY/httpd" "# shares busybox's layer"
+selkie pull "$SELKIE_REGISTRY/httpd"
+step selkie images
+selkie images
+step selkie image inspect --format "'{{.Id}} {{.Architecture}} {{.Config.Cmd}}'" httpd
+selkie image inspect --format '{{.Id}} {{.Architecture}} {{.Config.Cmd}}' "$SELKIE_REGISTRY/httpd"
+step selkie history "$SELKIE_REGISTRY/layers"
+selkie history "$SELKIE_REGISTRY/layers"
+step selkie tag "$SELKIE_REGISTRY/busybox" mybox
+selkie tag "$SELKIE_REGISTRY/busybox" mybox
+step selkie images --format "'table {{.Repository}}\t{{.Tag}}\t{{.Size}}'"
+selkie images --format 'table {{.Repository}}\t{{.Tag}}\t{{.Size}}'
+step selkie rmi mybox
+selkie rmi mybox
+step selkie info --format "'{{.Store.GraphDriverName}} {{.Host.OCIRuntime.Name}}'"
+selkie info --format '{{.Store.GraphDriverName}} {{.Host.OCIRuntime.Name}}'
+
+if [[ $keep -eq 1 ]]; then
+	cat <<MSG
+
+The registry is still running at $SELKIE_REGISTRY. To use the demo's storage:
+  export SELKIE_ROOT=$SELKIE_ROOT SELKIE_RUNROOT=$SELKIE_RUNROOT
+  export CONTAINERS_REGISTRIES_CONF=$CONTAINERS_REGISTRIES_CONF PATH=$top/build/src/cli:\$PATH
+Stop it with: tests/fixtures/registry.sh stop $work/registry
+MSG
+fi
