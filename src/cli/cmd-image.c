@@ -54,8 +54,7 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 	} else {
 		size_t i;
 		json_t *doc;
-		json_array_foreach(all, i, doc)
-		{
+		json_array_foreach (all, i, doc) {
 			if (format_print_one(format, doc, stdout, &err) < 0) {
 				rc = cli_fail(err);
 				break;
@@ -89,12 +88,12 @@ int cmd_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 static int remove_one(struct store *s, const char *name, bool force, bool ignore)
 {
 	_cleanup_error_ struct sk_error *err = NULL;
-	struct image_remove_report rep = {0};
+	struct image_remove_report rep = { 0 };
 	int r = image_remove(s, name, force, &rep, &err);
-	STRV_FOREACH(u, rep.untagged)
-	printf("Untagged: %s\n", *u);
-	STRV_FOREACH(d, rep.deleted)
-	printf("Deleted: %s\n", *d);
+	STRV_FOREACH (u, rep.untagged)
+		printf("Untagged: %s\n", *u);
+	STRV_FOREACH (d, rep.deleted)
+		printf("Deleted: %s\n", *d);
 	image_remove_report_release(&rep);
 	if (r >= 0)
 		return 0;
@@ -136,8 +135,7 @@ int cmd_rmi(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 			strv_push(&targets, argv[i]);
 	}
 	int rc = 0;
-	STRV_FOREACH(t, targets)
-	{
+	STRV_FOREACH (t, targets) {
 		int r = remove_one(s, *t, o->force || o->all, o->ignore);
 		/* The worst outcome decides: engine errors over "in use" over "not found". */
 		if (r == 125 || (r == 2 && rc != 125) || (r == 1 && rc == 0))
@@ -182,8 +180,7 @@ int cmd_image_exists(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 /* Layer sizes in history order: each non-empty history entry owns the next layer. */
-static uint64_t *history_layer_sizes(struct store *s, const struct state_image *img,
-				     json_t *hist)
+static uint64_t *history_layer_sizes(struct store *s, const struct state_image *img, json_t *hist)
 {
 	size_t n = json_array_size(hist), layer = 0, nlayers = strv_length(img->layers);
 	uint64_t *sizes = xnew(uint64_t, n + 1);
@@ -218,17 +215,16 @@ static json_t *history_rows(struct store *s, const json_t *cfg, const struct sta
 		}
 		_cleanup_free_ char *ago = time_human_ago(created, now);
 		_cleanup_free_ char *at = time_format_rfc3339nano(created);
-		_cleanup_free_ char *size = o->human ? size_human(sizes[i - 1])
-						     : xasprintf("%" PRIu64, sizes[i - 1]);
+		_cleanup_free_ char *size =
+			o->human ? size_human(sizes[i - 1]) : xasprintf("%" PRIu64, sizes[i - 1]);
 		const char *by = sk_json_str(h, "created_by") ?: "";
-		_cleanup_free_ char *by_short = !o->no_trunc && strlen(by) > 45
-							? xasprintf("%.42s...", by)
-							: xstrdup(by);
-		json_array_append_new(
-			rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id, "Created",
-					o->human ? ago : at, "CreatedAt", at, "CreatedBy", by_short,
-					"Size", size, "Comment", sk_json_str(h, "comment") ?: "",
-					"Tags", ""));
+		_cleanup_free_ char *by_short =
+			!o->no_trunc && strlen(by) > 45 ? xasprintf("%.42s...", by) : xstrdup(by);
+		json_array_append_new(rows,
+				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id,
+						"Created", o->human ? ago : at, "CreatedAt", at,
+						"CreatedBy", by_short, "Size", size, "Comment",
+						sk_json_str(h, "comment") ?: "", "Tags", ""));
 	}
 	return rows;
 }
@@ -249,14 +245,15 @@ int cmd_history(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (o->quiet) {
 		size_t i;
 		json_t *row;
-		json_array_foreach(rows, i, row)
-		puts(sk_json_str(row, "ID"));
+		json_array_foreach (rows, i, row)
+			puts(sk_json_str(row, "ID"));
 		return 0;
 	}
-	static const char *const headers[] = {"ID", "ID", "CreatedBy", "CREATED BY", NULL};
-	if (format_print_list(o->format, rows,
-			      "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
-			      headers, false, stdout, &err) < 0)
+	static const char *const headers[] = { "ID", "ID", "CreatedBy", "CREATED BY", NULL };
+	if (format_print_list(
+		    o->format, rows,
+		    "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}", headers,
+		    false, stdout, &err) < 0)
 		return cli_fail(err);
 	return 0;
 }
@@ -276,14 +273,14 @@ int cmd_image_prune(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		bool dangling = !imgs[i]->names || !imgs[i]->names[0];
 		if (!dangling && !o->all)
 			continue;
-		struct image_remove_report rep = {0};
+		struct image_remove_report rep = { 0 };
 		if (image_remove(s, imgs[i]->id, true, &rep, &err) < 0) {
 			rc = cli_fail(err);
 			image_remove_report_release(&rep);
 			break;
 		}
-		STRV_FOREACH(d, rep.deleted)
-		puts(*d);
+		STRV_FOREACH (d, rep.deleted)
+			puts(*d);
 		image_remove_report_release(&rep);
 	}
 	state_image_list_free(imgs);

@@ -16,9 +16,9 @@
 #include "util/xalloc.h"
 
 static const char *const image_headers[] = {
-	"ID", "IMAGE ID", "Id", "IMAGE ID", "Repository", "REPOSITORY", "Tag", "TAG", "Digest",
-	"DIGEST", "Created", "CREATED", "CreatedSince", "CREATED", "CreatedAt", "CREATED AT",
-	"Size", "SIZE", "ReadOnly", "R/O", NULL,
+	"ID",	     "IMAGE ID",   "Id",     "IMAGE ID", "Repository", "REPOSITORY",   "Tag",
+	"TAG",	     "Digest",	   "DIGEST", "Created",	 "CREATED",    "CreatedSince", "CREATED",
+	"CreatedAt", "CREATED AT", "Size",   "SIZE",	 "ReadOnly",   "R/O",	       NULL,
 };
 
 struct image_filter {
@@ -47,8 +47,7 @@ static int created_of(struct store *s, const char *input, int64_t *ret, struct s
 static int image_filter_parse(struct store *s, char **filters, struct image_filter *f,
 			      struct sk_error **err)
 {
-	STRV_FOREACH(spec, filters)
-	{
+	STRV_FOREACH (spec, filters) {
 		const char *eq = strchr(*spec, '=');
 		if (!eq)
 			return sk_err_invalid(err, "invalid image filter \"%s\": want key=value",
@@ -80,10 +79,10 @@ static int image_filter_parse(struct store *s, char **filters, struct image_filt
 
 static bool label_matches(json_t *labels, char *const *specs)
 {
-	STRV_FOREACH(spec, specs)
-	{
+	STRV_FOREACH (spec, specs) {
 		const char *eq = strchr(*spec, '=');
-		_cleanup_free_ char *k = eq ? xstrndup(*spec, (size_t)(eq - *spec)) : xstrdup(*spec);
+		_cleanup_free_ char *k =
+			eq ? xstrndup(*spec, (size_t)(eq - *spec)) : xstrdup(*spec);
 		const char *have = sk_json_str(labels, k);
 		if (!have || (eq && !streq(have, eq + 1)))
 			return false;
@@ -93,11 +92,9 @@ static bool label_matches(json_t *labels, char *const *specs)
 
 static bool reference_matches(char *const *names, char *const *patterns)
 {
-	STRV_FOREACH(p, patterns)
-	{
+	STRV_FOREACH (p, patterns) {
 		bool hit = false;
-		STRV_FOREACH(n, names)
-		{
+		STRV_FOREACH (n, names) {
 			_cleanup_image_reference_ struct image_reference *ref = NULL;
 			_cleanup_free_ char *fam = NULL, *repo = NULL, *famrepo = NULL;
 			if (image_reference_parse(*n, &ref, NULL) >= 0) {
@@ -121,8 +118,7 @@ static bool reference_matches(char *const *names, char *const *patterns)
 
 static bool bool_filter(char *const *vals, bool actual)
 {
-	STRV_FOREACH(v, vals)
-	{
+	STRV_FOREACH (v, vals) {
 		bool want = streq(*v, "true") || streq(*v, "1");
 		if (want != actual)
 			return false;
@@ -145,9 +141,9 @@ static bool image_filter_keep(const struct image_filter *f, const struct state_i
 		return false;
 	if (f->since && img->created <= f->since)
 		return false;
-	STRV_FOREACH(id, f->id)
-	if (strncmp(img->id, *id, strlen(*id)) != 0)
-		return false;
+	STRV_FOREACH (id, f->id)
+		if (strncmp(img->id, *id, strlen(*id)) != 0)
+			return false;
 	return true;
 }
 
@@ -218,7 +214,7 @@ static int collect(struct cli_ctx *ctx, struct images_opts *o, const char *match
 	int r = cli_ctx_store(ctx, &s, err);
 	if (r < 0)
 		return r;
-	struct image_filter f = {0};
+	struct image_filter f = { 0 };
 	r = image_filter_parse(s, o->filters, &f, err);
 	struct state_image **imgs = NULL;
 	if (r >= 0)
@@ -231,7 +227,8 @@ static int collect(struct cli_ctx *ctx, struct images_opts *o, const char *match
 			break;
 		bool keep = image_filter_keep(&f, imgs[i], json_object_get(summary, "Labels"));
 		if (keep && match)
-			keep = reference_matches(imgs[i]->names, (char *[]){(char *)match, NULL}) ||
+			keep = reference_matches(imgs[i]->names,
+						 (char *[]){ (char *)match, NULL }) ||
 			       strncmp(imgs[i]->id, match, strlen(match)) == 0;
 		if (keep) {
 			add_rows(rows, imgs[i], summary, o, now);
@@ -262,8 +259,7 @@ int cmd_images(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		_cleanup_strv_free_ char **seen = NULL;
 		size_t i;
 		json_t *row;
-		json_array_foreach(rows, i, row)
-		{
+		json_array_foreach (rows, i, row) {
 			const char *id = sk_json_str(row, "ID");
 			if (!strv_contains(seen, id)) {
 				strv_push(&seen, id);
@@ -282,8 +278,7 @@ int cmd_images(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 				       "{{.Created}}\t{{.Size}}"
 				     : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Created}}\t"
 				       "{{.Size}}";
-	if (format_print_list(o->format, rows, def, image_headers, o->noheading, stdout, &err) <
-	    0)
+	if (format_print_list(o->format, rows, def, image_headers, o->noheading, stdout, &err) < 0)
 		return cli_fail(err);
 	return 0;
 }

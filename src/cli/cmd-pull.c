@@ -95,8 +95,8 @@ int cmd_pull(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct pull_opts *po = opts_;
 	_cleanup_error_ struct sk_error *err = NULL;
-	struct pull_display disp = {.tty = isatty(STDERR_FILENO)};
-	struct image_pull_progress progress = {.event = on_event, .userdata = &disp};
+	struct pull_display disp = { .tty = isatty(STDERR_FILENO) };
+	struct image_pull_progress progress = { .event = on_event, .userdata = &disp };
 	struct image_pull_opts o = {
 		.registries_conf = ctx->global.registries_conf,
 		.tls_verify = -1,
@@ -123,8 +123,8 @@ int cmd_pull(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		_cleanup_strv_free_ char **ids = NULL;
 		if (image_pull(s, argv[i], &o, &ids, &err) < 0)
 			return cli_fail(err);
-		STRV_FOREACH(id, ids)
-		puts(*id);
+		STRV_FOREACH (id, ids)
+			puts(*id);
 	}
 	return 0;
 }

@@ -20,10 +20,9 @@
 static json_t *client_object(void)
 {
 	_cleanup_free_ char *osarch = xasprintf("linux/%s", image_host_arch());
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "APIVersion",
-				   SELKIE_VERSION, "Version", SELKIE_VERSION, "GoVersion", "none",
-				   "GitCommit", "", "BuiltTime", "", "Built", 0, "OsArch", osarch,
-				   "Os", "linux");
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "APIVersion", SELKIE_VERSION,
+			 "Version", SELKIE_VERSION, "GoVersion", "none", "GitCommit", "",
+			 "BuiltTime", "", "Built", 0, "OsArch", osarch, "Os", "linux");
 }
 
 static json_t *version_object(void)
@@ -63,7 +62,7 @@ static json_t *host_object(struct cli_ctx *ctx)
 	char hostname[256] = "";
 	gethostname(hostname, sizeof(hostname) - 1);
 	enum oci_cgroup_layout cg = oci_cgroup_layout_detect();
-	struct oci_runtime_info rt = {0};
+	struct oci_runtime_info rt = { 0 };
 	_cleanup_error_ struct sk_error *err = NULL;
 	json_t *runtime;
 	if (oci_runtime_pick(ctx->global.runtime, &rt, &err) >= 0) {
@@ -100,15 +99,15 @@ static int store_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err
 	state_image_list_free(imgs);
 	_cleanup_free_ char *dbpath = path_join(s->graph_root, "selkie.db");
 	*ret = json_pack("{s:s, s:s, s:s, s:s, s:{s:I}, s:{s:I}}", "graphRoot", s->graph_root,
-			 "runRoot", s->run_root, "graphDriverName", store_driver_to_string(s->driver),
-			 "databasePath", dbpath, "imageStore", "number", (json_int_t)n,
-			 "containerStore", "number", (json_int_t)0);
+			 "runRoot", s->run_root, "graphDriverName",
+			 store_driver_to_string(s->driver), "databasePath", dbpath, "imageStore",
+			 "number", (json_int_t)n, "containerStore", "number", (json_int_t)0);
 	return 0;
 }
 
 static json_t *registries_object(struct cli_ctx *ctx)
 {
-	struct config_registries_opts o = {.path = ctx->global.registries_conf};
+	struct config_registries_opts o = { .path = ctx->global.registries_conf };
 	_cleanup_config_registries_ struct config_registries *conf = NULL;
 	_cleanup_error_ struct sk_error *err = NULL;
 	if (config_registries_load(&o, &conf, &err) < 0)
@@ -132,11 +131,11 @@ int cmd_info(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	json_t *store = NULL;
 	if (store_object(ctx, &store, &err) < 0)
 		return cli_fail(err);
-	_cleanup_json_ json_t *info = json_pack("{s:o, s:o, s:o, s:o}", "host", host_object(ctx),
-						"store", store, "registries",
-						registries_object(ctx), "version", client_object());
+	_cleanup_json_ json_t *info =
+		json_pack("{s:o, s:o, s:o, s:o}", "host", host_object(ctx), "store", store,
+			  "registries", registries_object(ctx), "version", client_object());
 	_cleanup_free_ char *fmt = isempty(opts->format) ? NULL : xstrdup(opts->format);
-	int r = isempty(fmt) ? cli_print_yaml(info, stdout) : format_print_one(fmt, info, stdout,
-									       &err);
+	int r = isempty(fmt) ? cli_print_yaml(info, stdout)
+			     : format_print_one(fmt, info, stdout, &err);
 	return r < 0 ? cli_fail(err) : 0;
 }

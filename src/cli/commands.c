@@ -7,7 +7,9 @@
 
 #define O(st, field) offsetof(struct st, field)
 #define FORMAT_OPT(st, help)                                                                       \
-	{ "format", 'f', CLI_OPT_STRING, O(st, format), help, NULL, 0 }
+	{                                                                                          \
+		"format", 'f', CLI_OPT_STRING, O(st, format), help, NULL, 0                        \
+	}
 
 static const struct cli_option version_options[] = {
 	FORMAT_OPT(version_opts, "Change the output format to JSON or a Go template"),
@@ -24,8 +26,8 @@ static const struct cli_option pull_options[] = {
 	  "All tagged images in the repository will be pulled", NULL, 0 },
 	{ "arch", 0, CLI_OPT_STRING, O(pull_opts, arch),
 	  "Use ARCH instead of the architecture of the machine for choosing images", NULL, 0 },
-	{ "authfile", 0, CLI_OPT_STRING, O(pull_opts, authfile),
-	  "Path of the authentication file", NULL, 0 },
+	{ "authfile", 0, CLI_OPT_STRING, O(pull_opts, authfile), "Path of the authentication file",
+	  NULL, 0 },
 	{ "cert-dir", 0, CLI_OPT_STRING, O(pull_opts, cert_dir),
 	  "Path to a directory containing TLS certificates and keys", NULL, 0 },
 	{ "creds", 0, CLI_OPT_STRING, O(pull_opts, creds),
@@ -39,8 +41,7 @@ static const struct cli_option pull_options[] = {
 	{ "tls-verify", 0, CLI_OPT_STRING, O(pull_opts, tls_verify),
 	  "Require HTTPS and verify certificates when contacting registries", "true", 0 },
 	{ "variant", 0, CLI_OPT_STRING, O(pull_opts, variant),
-	  "Use VARIANT instead of the running architecture variant for choosing images", NULL,
-	  0 },
+	  "Use VARIANT instead of the running architecture variant for choosing images", NULL, 0 },
 	CLI_OPTIONS_END,
 };
 
@@ -52,8 +53,8 @@ static const struct cli_option images_options[] = {
 	  "Filter output based on conditions provided", "[]", 0 },
 	{ "format", 0, CLI_OPT_STRING, O(images_opts, format),
 	  "Change the output format to JSON or a Go template", NULL, 0 },
-	{ "noheading", 'n', CLI_OPT_BOOL, O(images_opts, noheading),
-	  "Do not print column headings", NULL, 0 },
+	{ "noheading", 'n', CLI_OPT_BOOL, O(images_opts, noheading), "Do not print column headings",
+	  NULL, 0 },
 	{ "no-trunc", 0, CLI_OPT_BOOL, O(images_opts, no_trunc), "Do not truncate output", NULL,
 	  0 },
 	{ "quiet", 'q', CLI_OPT_BOOL, O(images_opts, quiet), "Display only image IDs", NULL, 0 },
@@ -87,10 +88,10 @@ static const struct cli_option history_options[] = {
 	FORMAT_OPT(history_opts, "Change the output to JSON or a Go template"),
 	{ "human", 'H', CLI_OPT_BOOL, O(history_opts, human),
 	  "Display sizes and dates in human readable format", "true", CLI_OPT_DEFAULT_TRUE },
-	{ "no-trunc", 0, CLI_OPT_BOOL, O(history_opts, no_trunc),
-	  "Do not truncate the output", NULL, 0 },
-	{ "quiet", 'q', CLI_OPT_BOOL, O(history_opts, quiet), "Display the numeric IDs only",
+	{ "no-trunc", 0, CLI_OPT_BOOL, O(history_opts, no_trunc), "Do not truncate the output",
 	  NULL, 0 },
+	{ "quiet", 'q', CLI_OPT_BOOL, O(history_opts, quiet), "Display the numeric IDs only", NULL,
+	  0 },
 	CLI_OPTIONS_END,
 };
 
@@ -99,18 +100,18 @@ static const struct cli_option image_prune_options[] = {
 	  "Remove all images not in use by containers, not just dangling ones", NULL, 0 },
 	{ "filter", 0, CLI_OPT_STRV, O(image_prune_opts, filters),
 	  "Provide filter values (e.g. 'label=<key>=<value>')", NULL, 0 },
-	{ "force", 'f', CLI_OPT_BOOL, O(image_prune_opts, force),
-	  "Do not prompt for confirmation", NULL, 0 },
+	{ "force", 'f', CLI_OPT_BOOL, O(image_prune_opts, force), "Do not prompt for confirmation",
+	  NULL, 0 },
 	CLI_OPTIONS_END,
 };
 
 #define CMD_PULL                                                                                   \
-	.handler = cmd_pull, .min_args = 1, .max_args = -1,                                        \
-	.usage = "[options] IMAGE [IMAGE...]", .summary = "Pull an image from a registry",         \
+	.handler = cmd_pull, .min_args = 1, .max_args = -1, .usage = "[options] IMAGE [IMAGE...]", \
+	.summary = "Pull an image from a registry",                                                \
 	.description = "Pulls an image from a registry and stores it locally.\n"                   \
 		       "An image can be pulled by tag or digest. If a tag is not specified, the "  \
 		       "image with the 'latest' tag is pulled.",                                   \
-	.examples = "selkie pull imageName\nselkie pull 127.0.0.1:5000/busybox:latest",           \
+	.examples = "selkie pull imageName\nselkie pull 127.0.0.1:5000/busybox:latest",            \
 	.options = pull_options, .opts_size = sizeof(struct pull_opts)
 
 #define CMD_IMAGES                                                                                 \
@@ -148,21 +149,35 @@ static const struct cli_option image_prune_options[] = {
 	.opts_size = sizeof(struct history_opts)
 
 static const struct cli_command image_commands[] = {
-	{ .name = "exists", .handler = cmd_image_exists, .min_args = 1, .max_args = 1,
-	  .usage = "IMAGE", .summary = "Check if an image exists in local storage",
+	{ .name = "exists",
+	  .handler = cmd_image_exists,
+	  .min_args = 1,
+	  .max_args = 1,
+	  .usage = "IMAGE",
+	  .summary = "Check if an image exists in local storage",
 	  .description = "If the named image exists in local storage, selkie image exists exits "
 			 "with 0, otherwise the exit code will be 1." },
 	{ .name = "history", CMD_HISTORY },
-	{ .name = "inspect", .handler = cmd_image_inspect, .min_args = 1, .max_args = -1,
-	  .usage = "[options] IMAGE [IMAGE...]", .summary = "Display the configuration of an image",
+	{ .name = "inspect",
+	  .handler = cmd_image_inspect,
+	  .min_args = 1,
+	  .max_args = -1,
+	  .usage = "[options] IMAGE [IMAGE...]",
+	  .summary = "Display the configuration of an image",
 	  .description = "Displays the low-level information of an image identified by name or "
 			 "ID.",
-	  .options = image_inspect_options, .opts_size = sizeof(struct image_inspect_opts) },
+	  .options = image_inspect_options,
+	  .opts_size = sizeof(struct image_inspect_opts) },
 	{ .name = "list", .aliases = ALIASES("ls"), CMD_IMAGES },
-	{ .name = "prune", .handler = cmd_image_prune, .min_args = 0, .max_args = 0,
-	  .usage = "[options]", .summary = "Remove unused images",
+	{ .name = "prune",
+	  .handler = cmd_image_prune,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
+	  .summary = "Remove unused images",
 	  .description = "Removes dangling images (all unused images with --all).",
-	  .options = image_prune_options, .opts_size = sizeof(struct image_prune_opts) },
+	  .options = image_prune_options,
+	  .opts_size = sizeof(struct image_prune_opts) },
 	{ .name = "pull", CMD_PULL },
 	{ .name = "rm", CMD_RMI },
 	{ .name = "tag", CMD_TAG },
@@ -171,40 +186,65 @@ static const struct cli_command image_commands[] = {
 };
 
 static const struct cli_command system_commands[] = {
-	{ .name = "info", .handler = cmd_info, .min_args = 0, .max_args = 0,
-	  .usage = "[options]", .summary = "Display selkie system information",
+	{ .name = "info",
+	  .handler = cmd_info,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
+	  .summary = "Display selkie system information",
 	  .description = "Display information pertaining to the host, current storage stats, and "
 			 "build of selkie.",
-	  .options = info_options, .opts_size = sizeof(struct info_opts) },
+	  .options = info_options,
+	  .opts_size = sizeof(struct info_opts) },
 	CLI_COMMANDS_END,
 };
 
 static const struct cli_command root_commands[] = {
 	{ .name = "history", CMD_HISTORY },
-	{ .name = "image", .summary = "Manage images", .description = "Manage images",
-	  .usage = "[command]", .subcommands = image_commands },
+	{ .name = "image",
+	  .summary = "Manage images",
+	  .description = "Manage images",
+	  .usage = "[command]",
+	  .subcommands = image_commands },
 	{ .name = "images", CMD_IMAGES },
-	{ .name = "info", .handler = cmd_info, .min_args = 0, .max_args = 0, .usage = "[options]",
+	{ .name = "info",
+	  .handler = cmd_info,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
 	  .summary = "Display selkie system information",
 	  .description = "Display information pertaining to the host, current storage stats, and "
 			 "build of selkie.",
-	  .options = info_options, .opts_size = sizeof(struct info_opts) },
-	{ .name = "inspect", .handler = cmd_inspect, .min_args = 1, .max_args = -1,
+	  .options = info_options,
+	  .opts_size = sizeof(struct info_opts) },
+	{ .name = "inspect",
+	  .handler = cmd_inspect,
+	  .min_args = 1,
+	  .max_args = -1,
 	  .usage = "[options] {CONTAINER|IMAGE|POD|NETWORK|VOLUME} [...]",
 	  .summary = "Display the configuration of object denoted by ID",
 	  .description = "Displays the low-level information on an object identified by name or "
 			 "ID.",
-	  .options = inspect_options, .opts_size = sizeof(struct inspect_opts) },
+	  .options = inspect_options,
+	  .opts_size = sizeof(struct inspect_opts) },
 	{ .name = "pull", CMD_PULL },
 	{ .name = "rmi", CMD_RMI },
-	{ .name = "system", .summary = "Manage selkie", .description = "Manage selkie",
-	  .usage = "[command]", .subcommands = system_commands },
+	{ .name = "system",
+	  .summary = "Manage selkie",
+	  .description = "Manage selkie",
+	  .usage = "[command]",
+	  .subcommands = system_commands },
 	{ .name = "tag", CMD_TAG },
 	{ .name = "untag", CMD_UNTAG },
-	{ .name = "version", .handler = cmd_version, .min_args = 0, .max_args = 0,
-	  .flags = CLI_CMD_NO_STORE, .usage = "[options]",
+	{ .name = "version",
+	  .handler = cmd_version,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .flags = CLI_CMD_NO_STORE,
+	  .usage = "[options]",
 	  .summary = "Display the selkie version information",
-	  .options = version_options, .opts_size = sizeof(struct version_opts) },
+	  .options = version_options,
+	  .opts_size = sizeof(struct version_opts) },
 	CLI_COMMANDS_END,
 };
 

@@ -92,12 +92,10 @@ static int cmp_values(const json_t *a, const json_t *b, bool ordered, const char
 		return json_is_true(a) != json_is_true(b);
 	case CMP_NUM:
 		if (json_is_integer(a) && json_is_integer(b))
-			return json_integer_value(a) < json_integer_value(b)	 ? -1 :
-			       json_integer_value(a) > json_integer_value(b) ? 1 :
-									       0;
-		return json_number_value(a) < json_number_value(b)	 ? -1 :
-		       json_number_value(a) > json_number_value(b) ? 1 :
-									     0;
+			return (json_integer_value(a) > json_integer_value(b)) -
+			       (json_integer_value(a) < json_integer_value(b));
+		return (json_number_value(a) > json_number_value(b)) -
+		       (json_number_value(a) < json_number_value(b));
 	case CMP_STRING: {
 		size_t la = json_string_length(a), lb = json_string_length(b);
 		int c = memcmp(json_string_value(a), json_string_value(b), MIN(la, lb));
@@ -193,7 +191,8 @@ static int index_arg(struct format_exec *x, const struct format_node *cmd, const
 		     const json_t *idx, size_t max, size_t *ret)
 {
 	if (!json_is_integer(idx))
-		return format_exec_fail(x, cmd, "error calling %s: cannot index slice/array with type %s",
+		return format_exec_fail(x, cmd,
+					"error calling %s: cannot index slice/array with type %s",
 					fn, format_value_type(idx));
 	json_int_t i = json_integer_value(idx);
 	if (i < 0 || (uint64_t)i > max)
@@ -224,7 +223,8 @@ static json_t *index_one(struct format_exec *x, const struct format_node *cmd, j
 	}
 	case JSON_OBJECT: {
 		if (!json_is_string(idx)) {
-			format_exec_fail(x, cmd, "error calling index: value has type %s; should be string",
+			format_exec_fail(x, cmd,
+					 "error calling index: value has type %s; should be string",
 					 format_value_type(idx));
 			return NULL;
 		}
@@ -258,7 +258,7 @@ static json_t *fn_slice(struct format_exec *x, const struct format_node *cmd, js
 {
 	json_t *v = argv[0];
 	bool is_str = json_is_string(v);
-	size_t n, idx[3] = {0, 0, 0};
+	size_t n, idx[3] = { 0, 0, 0 };
 
 	if (!is_str && !json_is_array(v)) {
 		format_exec_fail(x, cmd, "error calling slice: can't slice item of type %s",
@@ -267,7 +267,8 @@ static json_t *fn_slice(struct format_exec *x, const struct format_node *cmd, js
 	}
 	n = is_str ? json_string_length(v) : json_array_size(v);
 	if (argc > 4 || (is_str && argc > 3)) {
-		format_exec_fail(x, cmd, "error calling slice: too many slice indexes: %zu", argc - 1);
+		format_exec_fail(x, cmd, "error calling slice: too many slice indexes: %zu",
+				 argc - 1);
 		return NULL;
 	}
 	idx[1] = idx[2] = n;
@@ -276,7 +277,8 @@ static json_t *fn_slice(struct format_exec *x, const struct format_node *cmd, js
 			return NULL;
 	if (idx[0] > idx[1] || (argc == 4 && idx[1] > idx[2])) {
 		format_exec_fail(x, cmd, "error calling slice: invalid slice index: %zu > %zu",
-				 idx[0] > idx[1] ? idx[0] : idx[1], idx[0] > idx[1] ? idx[1] : idx[2]);
+				 idx[0] > idx[1] ? idx[0] : idx[1],
+				 idx[0] > idx[1] ? idx[1] : idx[2]);
 		return NULL;
 	}
 	if (is_str)
@@ -410,8 +412,7 @@ static json_t *fn_json(struct format_exec *x, const struct format_node *cmd, jso
 
 /* lower, upper, title: ASCII case mapping; title upper-cases letters after separators (Go's
  * strings.Title: anything but letters, digits, '_' and non-ASCII). */
-static json_t *map_case(struct format_exec *x, const struct format_node *cmd, json_t *v,
-			char mode)
+static json_t *map_case(struct format_exec *x, const struct format_node *cmd, json_t *v, char mode)
 {
 	const char *s;
 	size_t len;
@@ -551,32 +552,32 @@ static json_t *fn_truncate(struct format_exec *x, const struct format_node *cmd,
 }
 
 static const struct format_func funcs[] = {
-	{"and", NULL, 1, -1, false, true},
-	{"or", NULL, 1, -1, false, true},
-	{"not", fn_not, 1, 1, false, false},
-	{"eq", fn_eq, 1, -1, false, false},
-	{"ne", fn_ne, 2, 2, false, false},
-	{"lt", fn_lt, 2, 2, false, false},
-	{"le", fn_le, 2, 2, false, false},
-	{"gt", fn_gt, 2, 2, false, false},
-	{"ge", fn_ge, 2, 2, false, false},
-	{"len", fn_len, 1, 1, false, false},
-	{"index", fn_index, 1, -1, true, false},
-	{"slice", fn_slice, 1, -1, true, false},
-	{"print", fn_print, 0, -1, false, false},
-	{"printf", fn_printf, 1, -1, false, false},
-	{"println", fn_println, 0, -1, false, false},
-	{"html", fn_html, 0, -1, false, false},
-	{"js", fn_js, 0, -1, false, false},
-	{"urlquery", fn_urlquery, 0, -1, false, false},
-	{"json", fn_json, 1, 1, true, false},
-	{"lower", fn_lower, 1, 1, true, false},
-	{"upper", fn_upper, 1, 1, true, false},
-	{"title", fn_title, 1, 1, true, false},
-	{"split", fn_split, 2, 2, true, false},
-	{"join", fn_join, 2, 2, true, false},
-	{"pad", fn_pad, 3, 3, false, false},
-	{"truncate", fn_truncate, 2, 2, true, false},
+	{ "and", NULL, 1, -1, false, true },
+	{ "or", NULL, 1, -1, false, true },
+	{ "not", fn_not, 1, 1, false, false },
+	{ "eq", fn_eq, 1, -1, false, false },
+	{ "ne", fn_ne, 2, 2, false, false },
+	{ "lt", fn_lt, 2, 2, false, false },
+	{ "le", fn_le, 2, 2, false, false },
+	{ "gt", fn_gt, 2, 2, false, false },
+	{ "ge", fn_ge, 2, 2, false, false },
+	{ "len", fn_len, 1, 1, false, false },
+	{ "index", fn_index, 1, -1, true, false },
+	{ "slice", fn_slice, 1, -1, true, false },
+	{ "print", fn_print, 0, -1, false, false },
+	{ "printf", fn_printf, 1, -1, false, false },
+	{ "println", fn_println, 0, -1, false, false },
+	{ "html", fn_html, 0, -1, false, false },
+	{ "js", fn_js, 0, -1, false, false },
+	{ "urlquery", fn_urlquery, 0, -1, false, false },
+	{ "json", fn_json, 1, 1, true, false },
+	{ "lower", fn_lower, 1, 1, true, false },
+	{ "upper", fn_upper, 1, 1, true, false },
+	{ "title", fn_title, 1, 1, true, false },
+	{ "split", fn_split, 2, 2, true, false },
+	{ "join", fn_join, 2, 2, true, false },
+	{ "pad", fn_pad, 3, 3, false, false },
+	{ "truncate", fn_truncate, 2, 2, true, false },
 };
 
 const struct format_func *format_func_lookup(const char *name)

@@ -21,54 +21,6 @@ struct spec {
 
 static void print_verb(struct strbuf *out, const struct spec *sp, const json_t *v, int depth);
 
-const char *format_value_type(const json_t *v)
-{
-	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_OBJECT:
-		return "map[string]interface {}";
-	case JSON_ARRAY:
-		return "[]interface {}";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-		return "int64";
-	case JSON_REAL:
-		return "float64";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "bool";
-	default:
-		return "<nil>";
-	}
-}
-
-size_t format_utf8_count(const char *s, size_t len)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-static int cmp_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-const char **format_object_sorted_keys(const json_t *obj, size_t *ret_n)
-{
-	size_t n = json_object_size(obj), i = 0;
-	const char **keys = xnew(const char *, n + 1);
-	const char *key;
-	json_t *v;
-
-	json_object_foreach((json_t *)obj, key, v)
-		keys[i++] = key;
-	qsort(keys, i, sizeof(*keys), cmp_keys);
-	*ret_n = i;
-	return keys;
-}
-
 /* Pad s (already formatted) to the width in characters, as Go's fmt.pad. */
 static void pad(struct strbuf *out, const struct spec *sp, const char *s, size_t len)
 {
@@ -97,6 +49,30 @@ static void pad_number(struct strbuf *out, const struct spec *sp, const char *nu
 	pad(out, sp, num, len);
 }
 
+/* What a non-negative number starts with: "+" for %+d, " " for % d. */
+static const char *sign_prefix(const struct spec *sp)
+{
+	if (sp->plus)
+		return "+";
+	return sp->space ? " " : "";
+}
+
+static int verb_base(char verb)
+{
+	switch (verb) {
+	case 'b':
+		return 2;
+	case 'o':
+	case 'O':
+		return 8;
+	case 'x':
+	case 'X':
+		return 16;
+	default:
+		return 10;
+	}
+}
+
 static void bad_verb(struct strbuf *out, char verb, const json_t *v)
 {
 	strbuf_addf(out, "%%!%c(", verb);
@@ -107,90 +83,6 @@ static void bad_verb(struct strbuf *out, char verb, const json_t *v)
 		format_value_print(out, v);
 	}
 	strbuf_addch(out, ')');
-}
-
-/* Shortest decimal digits of f (no sign, no dot) and the decimal point position. */
-static void float_digits(double f, char *digits, int *ret_dp)
-{
-	char buf[64];
-
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*e", prec - 1, fabs(f));
-		if (strtod(buf, NULL) == fabs(f))
-			break;
-	}
-	size_t n = 0;
-	char *e = strchr(buf, 'e');
-	for (char *p = buf; p < e; p++)
-		if (*p != '.')
-			digits[n++] = *p;
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
-	*ret_dp = (int)strtol(e + 1, NULL, 10) + 1;
-}
-
-static void float_put_e(struct strbuf *out, const char *digits, int dp, char e)
-{
-	int exp = dp - 1;
-	strbuf_addch(out, digits[0]);
-	if (digits[1])
-		strbuf_addf(out, ".%s", digits + 1);
-	strbuf_addf(out, "%c%c%02d", e, exp < 0 ? '-' : '+', abs(exp));
-}
-
-static void float_put_f(struct strbuf *out, const char *digits, int dp)
-{
-	int nd = (int)strlen(digits);
-	if (dp <= 0) {
-		strbuf_addstr(out, "0.");
-		strbuf_addchars(out, '0', (size_t)-dp);
-		strbuf_addstr(out, digits);
-	} else if (dp >= nd) {
-		strbuf_addstr(out, digits);
-		strbuf_addchars(out, '0', (size_t)(dp - nd));
-	} else {
-		strbuf_add(out, digits, (size_t)dp);
-		strbuf_addf(out, ".%s", digits + dp);
-	}
-}
-
-void format_float_shortest(struct strbuf *out, double f, bool json_style)
-{
-	char digits[32];
-	int dp;
-	bool use_e;
-
-	if (signbit(f))
-		strbuf_addch(out, '-');
-	if (f == 0) {
-		strbuf_addch(out, '0');
-		return;
-	}
-	if (isinf(f) || isnan(f)) {
-		strbuf_addstr(out, isnan(f) ? "NaN" : "Inf");
-		return;
-	}
-	float_digits(f, digits, &dp);
-	if (json_style)
-		use_e = fabs(f) < 1e-6 || fabs(f) >= 1e21;
-	else
-		use_e = dp - 1 < -4 || dp - 1 >= 21 || dp - 1 >= 6;
-	if (!use_e) {
-		float_put_f(out, digits, dp);
-		return;
-	}
-	size_t start = out->len;
-	float_put_e(out, digits, dp, 'e');
-	if (json_style) {
-		/* Go's encoding/json writes e-7, not e-07 */
-		char *p = out->buf + start;
-		char *e = strchr(p, 'e');
-		if (e[2] == '0' && e[3]) {
-			memmove(e + 2, e + 3, strlen(e + 3) + 1);
-			out->len--;
-		}
-	}
 }
 
 static void print_float(struct strbuf *out, const struct spec *sp, double f)
@@ -233,39 +125,11 @@ static void print_float(struct strbuf *out, const struct spec *sp, double f)
 		return;
 	}
 	if (num.buf[0] != '-') {
-		_cleanup_free_ char *s = xasprintf("%s%s", sp->plus ? "+" : sp->space ? " " : "",
-						   num.buf);
+		_cleanup_free_ char *s = xasprintf("%s%s", sign_prefix(sp), num.buf);
 		pad_number(out, sp, s);
 		return;
 	}
 	pad_number(out, sp, num.buf);
-}
-
-static void put_rune(struct strbuf *out, int64_t r)
-{
-	char b[4];
-	if (r < 0 || r > 0x10ffff || (r >= 0xd800 && r < 0xe000))
-		r = 0xfffd;
-	if (r < 0x80) {
-		strbuf_addch(out, (char)r);
-		return;
-	}
-	if (r < 0x800) {
-		b[0] = (char)(0xc0 | (r >> 6));
-		b[1] = (char)(0x80 | (r & 0x3f));
-		strbuf_add(out, b, 2);
-	} else if (r < 0x10000) {
-		b[0] = (char)(0xe0 | (r >> 12));
-		b[1] = (char)(0x80 | ((r >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (r & 0x3f));
-		strbuf_add(out, b, 3);
-	} else {
-		b[0] = (char)(0xf0 | (r >> 18));
-		b[1] = (char)(0x80 | ((r >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((r >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (r & 0x3f));
-		strbuf_add(out, b, 4);
-	}
 }
 
 /* Go's strconv.Quote (ascii_only: QuoteToASCII), or a single-quoted rune. */
@@ -312,7 +176,7 @@ static void print_int(struct strbuf *out, const struct spec *sp, int64_t v)
 	_cleanup_strbuf_ struct strbuf num = STRBUF_INIT;
 	char verb = sp->verb, digits[80], *d = digits + sizeof(digits);
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	int base = verb == 'b' ? 2 : (verb == 'o' || verb == 'O') ? 8 : strchr("xX", verb) ? 16 : 10;
+	int base = verb_base(verb);
 	const char *alpha = verb == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
 	struct spec nsp = *sp;
 	int prec = sp->prec;
@@ -320,12 +184,12 @@ static void print_int(struct strbuf *out, const struct spec *sp, int64_t v)
 	if (verb == 'c' || verb == 'q' || verb == 'U') {
 		_cleanup_strbuf_ struct strbuf r = STRBUF_INIT;
 		if (verb == 'c')
-			put_rune(&r, v);
+			format_utf8_put(&r, v);
 		else if (verb == 'U')
 			strbuf_addf(&r, "U+%04" PRIX64, (uint64_t)v);
 		else {
 			_cleanup_strbuf_ struct strbuf ch = STRBUF_INIT;
-			put_rune(&ch, v);
+			format_utf8_put(&ch, v);
 			quote(&r, ch.buf, ch.len, '\'', sp->plus);
 		}
 		pad(out, sp, r.buf, r.len);
@@ -348,7 +212,7 @@ static void print_int(struct strbuf *out, const struct spec *sp, int64_t v)
 	} while (u);
 	if (sp->prec == 0 && v == 0)
 		d++, nd = 0;
-	strbuf_addstr(&num, v < 0 ? "-" : sp->plus ? "+" : sp->space ? " " : "");
+	strbuf_addstr(&num, v < 0 ? "-" : sign_prefix(sp));
 	if (verb == 'O' || (sp->sharp && base == 8 && prec <= nd))
 		strbuf_addstr(&num, verb == 'O' ? "0o" : "0");
 	if (sp->sharp && base == 16)
@@ -463,7 +327,7 @@ static void print_verb(struct strbuf *out, const struct spec *sp, const json_t *
 
 void format_value_print(struct strbuf *out, const json_t *v)
 {
-	struct spec sp = {.width = -1, .prec = -1, .verb = 'v'};
+	struct spec sp = { .width = -1, .prec = -1, .verb = 'v' };
 	print_verb(out, &sp, v, 0);
 }
 
@@ -495,41 +359,47 @@ static int parse_num(const char *fmt, size_t len, size_t *i)
 	return n > FORMAT_MAX_WIDTH ? -2 : n;
 }
 
-/* An argument index "[n]" at fmt[*i]: sets *argn, or returns -1 for a bad one. */
-static int parse_argindex(const char *fmt, size_t len, size_t *i, size_t *argn, size_t argc,
-			  bool *reordered)
+/* The arguments of one Sprintf call and the position in them. */
+struct args {
+	json_t **argv;
+	size_t argc, argn;
+	bool reordered;
+};
+
+/* An argument index "[n]" at fmt[*i]: moves the position, or returns false for a bad one. */
+static bool parse_argindex(const char *fmt, size_t len, size_t *i, struct args *a)
 {
 	if (*i >= len || fmt[*i] != '[')
-		return 0;
-	*reordered = true;
+		return true;
+	a->reordered = true;
 	size_t j = *i + 1;
 	int n = parse_num(fmt, len, &j);
-	if (j >= len || fmt[j] != ']' || n < 1 || (size_t)n > argc) {
+	if (j >= len || fmt[j] != ']' || n < 1 || (size_t)n > a->argc) {
 		const char *close = memchr(fmt + *i, ']', len - *i);
 		*i = close ? (size_t)(close - fmt) + 1 : len;
-		return -1;
+		return false;
 	}
-	*argn = (size_t)n - 1;
+	a->argn = (size_t)n - 1;
 	*i = j + 1;
-	return 0;
+	return true;
 }
 
-/* A '*' width or precision from an integer argument; -1 when bad. */
-static int star_arg(json_t **argv, size_t argc, size_t *argn)
+/* A '*' width or precision taken from an integer argument. */
+static bool star_arg(struct args *a, int *ret)
 {
-	if (*argn >= argc || !json_is_integer(argv[*argn]))
-		return (*argn)++, -1;
-	json_int_t v = json_integer_value(argv[(*argn)++]);
-	return v > FORMAT_MAX_WIDTH || v < -FORMAT_MAX_WIDTH ? -1 : (int)v;
+	if (a->argn >= a->argc || !json_is_integer(a->argv[a->argn])) {
+		a->argn++;
+		return false;
+	}
+	json_int_t v = json_integer_value(a->argv[a->argn++]);
+	if (v > FORMAT_MAX_WIDTH || v < -FORMAT_MAX_WIDTH)
+		return false;
+	*ret = (int)v;
+	return true;
 }
 
-/* The flags, width and precision after a '%'; returns false (after writing Go's complaint)
- * when the directive is unusable. */
-static bool parse_spec(struct strbuf *out, const char *fmt, size_t len, size_t *i,
-		       struct spec *sp, json_t **argv, size_t argc, size_t *argn, bool *reordered)
+static void parse_flags(const char *fmt, size_t len, size_t *i, struct spec *sp)
 {
-	bool bad_index = false;
-
 	for (; *i < len && strchr("#0+- ", fmt[*i]); (*i)++) {
 		char c = fmt[*i];
 		sp->sharp |= c == '#';
@@ -542,47 +412,72 @@ static bool parse_spec(struct strbuf *out, const char *fmt, size_t len, size_t *
 		if (c == '0')
 			sp->zero = !sp->minus;
 	}
-	bad_index |= parse_argindex(fmt, len, i, argn, argc, reordered) < 0;
+}
+
+/* Width ("5" or "*"); false when absurdly large (Go then gives up on the directive). */
+static bool parse_width(struct strbuf *out, const char *fmt, size_t len, size_t *i, struct spec *sp,
+			struct args *a)
+{
+	int w = -1;
+
 	if (*i < len && fmt[*i] == '*') {
 		(*i)++;
-		sp->width = star_arg(argv, argc, argn);
-		if (sp->width == -1)
+		if (!star_arg(a, &w)) {
 			strbuf_addstr(out, "%!(BADWIDTH)");
-		if (sp->width < -1) {
+			return true;
+		}
+		if (w < 0) {
 			sp->minus = true;
 			sp->zero = false;
-			sp->width = -sp->width;
+			w = -w;
 		}
-	} else {
-		sp->width = parse_num(fmt, len, i);
-		if (sp->width == -2) {
-			strbuf_addstr(out, "%!(NOVERB)");
-			*i = len;
-			return false;
-		}
+		sp->width = w;
+		return true;
 	}
-	if (*i < len && fmt[*i] == '.') {
+	sp->width = parse_num(fmt, len, i);
+	return sp->width != -2;
+}
+
+/* Precision (".2", "." or ".*"); false when absurdly large. */
+static bool parse_prec(struct strbuf *out, const char *fmt, size_t len, size_t *i, struct spec *sp,
+		       struct args *a, bool *bad_index)
+{
+	if (*i >= len || fmt[*i] != '.')
+		return true;
+	(*i)++;
+	*bad_index |= !parse_argindex(fmt, len, i, a);
+	if (*i < len && fmt[*i] == '*') {
 		(*i)++;
-		bad_index |= parse_argindex(fmt, len, i, argn, argc, reordered) < 0;
-		if (*i < len && fmt[*i] == '*') {
-			(*i)++;
-			sp->prec = star_arg(argv, argc, argn);
-			if (sp->prec < 0) {
-				sp->prec = -1;
-				strbuf_addstr(out, "%!(BADPREC)");
-			}
-		} else {
-			sp->prec = parse_num(fmt, len, i);
-			if (sp->prec == -2) {
-				strbuf_addstr(out, "%!(NOVERB)");
-				*i = len;
-				return false;
-			}
-			if (sp->prec < 0)
-				sp->prec = 0;
+		if (!star_arg(a, &sp->prec) || sp->prec < 0) {
+			sp->prec = -1;
+			strbuf_addstr(out, "%!(BADPREC)");
 		}
+		return true;
 	}
-	bad_index |= parse_argindex(fmt, len, i, argn, argc, reordered) < 0;
+	sp->prec = parse_num(fmt, len, i);
+	if (sp->prec == -2)
+		return false;
+	if (sp->prec < 0)
+		sp->prec = 0;
+	return true;
+}
+
+/* The flags, width and precision after a '%'; returns false (after writing Go's complaint)
+ * when the directive is unusable. */
+static bool parse_spec(struct strbuf *out, const char *fmt, size_t len, size_t *i, struct spec *sp,
+		       struct args *a)
+{
+	bool bad_index = false;
+
+	parse_flags(fmt, len, i, sp);
+	bad_index |= !parse_argindex(fmt, len, i, a);
+	if (!parse_width(out, fmt, len, i, sp, a) ||
+	    !parse_prec(out, fmt, len, i, sp, a, &bad_index)) {
+		strbuf_addstr(out, "%!(NOVERB)");
+		*i = len;
+		return false;
+	}
+	bad_index |= !parse_argindex(fmt, len, i, a);
 	if (*i >= len) {
 		strbuf_addstr(out, "%!(NOVERB)");
 		return false;
@@ -594,11 +489,58 @@ static bool parse_spec(struct strbuf *out, const char *fmt, size_t len, size_t *
 	return true;
 }
 
-void format_go_sprintf(struct strbuf *out, const char *fmt, size_t len, json_t **argv,
-		       size_t argc)
+static void print_extra(struct strbuf *out, const struct args *a)
 {
-	size_t argn = 0, i = 0;
-	bool reordered = false;
+	strbuf_addstr(out, "%!(EXTRA ");
+	for (size_t k = a->argn; k < a->argc; k++) {
+		if (k > a->argn)
+			strbuf_addstr(out, ", ");
+		if (json_is_null(a->argv[k])) {
+			strbuf_addstr(out, "<nil>");
+			continue;
+		}
+		strbuf_addf(out, "%s=", format_value_type(a->argv[k]));
+		format_value_print(out, a->argv[k]);
+	}
+	strbuf_addch(out, ')');
+}
+
+/* One verb at fmt[*i] applied to the next argument. */
+static void print_directive(struct strbuf *out, const char *fmt, size_t len, size_t *i,
+			    const struct spec *spec, struct args *a)
+{
+	struct spec sp = *spec;
+	size_t vstart = *i;
+
+	while (*i + 1 < len && ((unsigned char)fmt[*i + 1] & 0xc0) == 0x80)
+		(*i)++;
+	(*i)++;
+	sp.verb = fmt[vstart];
+	if (sp.verb == '%') {
+		strbuf_addch(out, '%');
+	} else if (a->argn >= a->argc) {
+		strbuf_addstr(out, "%!");
+		strbuf_add(out, fmt + vstart, *i - vstart);
+		strbuf_addstr(out, "(MISSING)");
+	} else if (sp.verb == 'T') {
+		const char *t = format_value_type(a->argv[a->argn++]);
+		pad(out, &sp, t, strlen(t));
+	} else if (*i - vstart > 1) {
+		json_t *v = a->argv[a->argn++];
+		strbuf_addstr(out, "%!");
+		strbuf_add(out, fmt + vstart, *i - vstart);
+		strbuf_addf(out, "(%s=", format_value_type(v));
+		format_value_print(out, v);
+		strbuf_addch(out, ')');
+	} else {
+		print_verb(out, &sp, a->argv[a->argn++], 0);
+	}
+}
+
+void format_go_sprintf(struct strbuf *out, const char *fmt, size_t len, json_t **argv, size_t argc)
+{
+	struct args a = { .argv = argv, .argc = argc };
+	size_t i = 0;
 
 	while (i < len) {
 		const char *pct = memchr(fmt + i, '%', len - i);
@@ -607,45 +549,10 @@ void format_go_sprintf(struct strbuf *out, const char *fmt, size_t len, json_t *
 		if (!pct)
 			break;
 		i = lit_end + 1;
-		struct spec sp = {.width = -1, .prec = -1};
-		if (!parse_spec(out, fmt, len, &i, &sp, argv, argc, &argn, &reordered))
-			continue;
-		size_t vstart = i;
-		while (i + 1 < len && ((unsigned char)fmt[i + 1] & 0xc0) == 0x80)
-			i++;
-		sp.verb = fmt[vstart];
-		i++;
-		if (sp.verb == '%') {
-			strbuf_addch(out, '%');
-		} else if (argn >= argc) {
-			strbuf_addstr(out, "%!");
-			strbuf_add(out, fmt + vstart, i - vstart);
-			strbuf_addstr(out, "(MISSING)");
-		} else if (sp.verb == 'T') {
-			const char *t = format_value_type(argv[argn++]);
-			pad(out, &sp, t, strlen(t));
-		} else if (i - vstart > 1) {
-			strbuf_addstr(out, "%!");
-			strbuf_add(out, fmt + vstart, i - vstart);
-			strbuf_addch(out, '(');
-			format_value_print(out, argv[argn++]);
-			strbuf_addch(out, ')');
-		} else {
-			print_verb(out, &sp, argv[argn++], 0);
-		}
+		struct spec sp = { .width = -1, .prec = -1 };
+		if (parse_spec(out, fmt, len, &i, &sp, &a))
+			print_directive(out, fmt, len, &i, &sp, &a);
 	}
-	if (!reordered && argn < argc) {
-		strbuf_addstr(out, "%!(EXTRA ");
-		for (size_t k = argn; k < argc; k++) {
-			if (k > argn)
-				strbuf_addstr(out, ", ");
-			if (json_is_null(argv[k])) {
-				strbuf_addstr(out, "<nil>");
-				continue;
-			}
-			strbuf_addf(out, "%s=", format_value_type(argv[k]));
-			format_value_print(out, argv[k]);
-		}
-		strbuf_addch(out, ')');
-	}
+	if (!a.reordered && a.argn < a.argc)
+		print_extra(out, &a);
 }

@@ -16,74 +16,6 @@ static int walk(struct format_exec *x, json_t *dot, const struct format_node *n)
 static int eval_pipeline(struct format_exec *x, json_t *dot, const struct format_node *pipe,
 			 json_t **ret);
 
-static void describe_list(struct strbuf *out, struct format_node *const *kids, size_t n,
-			  const char *sep)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_addstr(out, sep);
-		if (kids[i]->type == FORMAT_NODE_PIPE && !streq(sep, " | ")) {
-			strbuf_addch(out, '(');
-			format_node_describe(out, kids[i]);
-			strbuf_addch(out, ')');
-		} else {
-			format_node_describe(out, kids[i]);
-		}
-	}
-}
-
-static void describe_fields(struct strbuf *out, const struct format_node *n)
-{
-	for (size_t i = 0; i < n->nfields; i++)
-		strbuf_addf(out, ".%s", n->fields[i]);
-}
-
-void format_node_describe(struct strbuf *out, const struct format_node *n)
-{
-	switch (n->type) {
-	case FORMAT_NODE_PIPE:
-		for (size_t i = 0; i < n->ndecl; i++)
-			strbuf_addf(out, "%s%s", i ? ", " : "", n->decl[i]);
-		if (n->ndecl)
-			strbuf_addstr(out, n->is_assign ? " = " : " := ");
-		describe_list(out, n->kids, n->nkids, " | ");
-		break;
-	case FORMAT_NODE_COMMAND:
-		describe_list(out, n->kids, n->nkids, " ");
-		break;
-	case FORMAT_NODE_CHAIN:
-		describe_list(out, &n->pipe, 1, "");
-		describe_fields(out, n);
-		break;
-	case FORMAT_NODE_VARIABLE:
-	case FORMAT_NODE_IDENT:
-	case FORMAT_NODE_LITERAL:
-		strbuf_addstr(out, n->str);
-		describe_fields(out, n);
-		break;
-	case FORMAT_NODE_FIELD:
-		describe_fields(out, n);
-		break;
-	case FORMAT_NODE_DOT:
-		strbuf_addch(out, '.');
-		break;
-	case FORMAT_NODE_NIL:
-		strbuf_addstr(out, "nil");
-		break;
-	case FORMAT_NODE_ACTION:
-		strbuf_addstr(out, "{{");
-		format_node_describe(out, n->pipe);
-		strbuf_addstr(out, "}}");
-		break;
-	default:
-		strbuf_addf(out, "{{%s}}", n->type == FORMAT_NODE_IF	  ? "if" :
-					   n->type == FORMAT_NODE_RANGE ? "range" :
-					   n->type == FORMAT_NODE_WITH	  ? "with" :
-									    "...");
-		break;
-	}
-}
-
 int format_exec_fail(struct format_exec *x, const struct format_node *at, const char *fmt, ...)
 {
 	_cleanup_strbuf_ struct strbuf ctx = STRBUF_INIT;
@@ -140,7 +72,7 @@ static void var_push(struct format_exec *x, const char *name, json_t *value)
 		x->avars = x->avars ? x->avars * 2 : 16;
 		x->vars = xreallocarray(x->vars, x->avars, sizeof(*x->vars));
 	}
-	x->vars[x->nvars++] = (struct format_var){.name = name, .value = json_incref(value)};
+	x->vars[x->nvars++] = (struct format_var){ .name = name, .value = json_incref(value) };
 }
 
 static void var_pop(struct format_exec *x, size_t mark)
@@ -164,8 +96,7 @@ static void var_set(struct format_var *v, json_t *value)
 	json_decref(old);
 }
 
-static int write_out(struct format_exec *x, const struct format_node *at, const char *s,
-		     size_t len)
+static int write_out(struct format_exec *x, const struct format_node *at, const char *s, size_t len)
 {
 	if (x->out->len - x->out_start + len > FORMAT_MAX_OUTPUT)
 		return format_exec_fail(x, at, "output larger than %d bytes", FORMAT_MAX_OUTPUT);
@@ -178,7 +109,7 @@ static json_t *header_value(const struct format_exec *x, const char *field)
 {
 	const char *found = NULL;
 
-	for (const char *const *m = x->header_map; m && m[0] && m[1]; m += 2)
+	for (const char *const *m = x->header_map; !found && m && m[0] && m[1]; m += 2)
 		if (streq(m[0], field))
 			found = m[1];
 	for (const char *const *m = x->header_map; !found && m && m[0] && m[1]; m += 2)
@@ -220,7 +151,7 @@ static bool object_is_struct(const json_t *obj)
 
 	if (json_object_size(obj) == 0)
 		return false;
-	json_object_foreach((json_t *)obj, key, v)
+	json_object_foreach ((json_t *)obj, key, v)
 		if (!(key[0] >= 'A' && key[0] <= 'Z'))
 			return false;
 	return true;
@@ -244,7 +175,7 @@ static int eval_field(struct format_exec *x, const struct format_node *at, const
 	found = json_object_get(recv, name);
 	if (!found) {
 		size_t matches = 0;
-		json_object_foreach(recv, key, v) {
+		json_object_foreach (recv, key, v) {
 			if (key_matches(key, name)) {
 				found = v;
 				matches++;
@@ -339,8 +270,8 @@ static int eval_arg(struct format_exec *x, json_t *dot, const struct format_node
 }
 
 /* and/or: evaluate one argument at a time, stop at the first false/true one. */
-static int eval_lazy(struct format_exec *x, json_t *dot, const struct format_node *cmd,
-		     bool is_and, bool has_final, json_t *final, json_t **ret)
+static int eval_lazy(struct format_exec *x, json_t *dot, const struct format_node *cmd, bool is_and,
+		     bool has_final, json_t *final, json_t **ret)
 {
 	size_t nargs = cmd ? cmd->nkids - 1 : 0;
 	json_t *v = NULL;
@@ -362,8 +293,7 @@ static int eval_lazy(struct format_exec *x, json_t *dot, const struct format_nod
 }
 
 static int eval_function(struct format_exec *x, json_t *dot, const struct format_node *ident,
-			 const struct format_node *cmd, bool has_final, json_t *final,
-			 json_t **ret)
+			 const struct format_node *cmd, bool has_final, json_t *final, json_t **ret)
 {
 	const struct format_func *f = ident->func;
 	const struct format_node *at = cmd ? cmd : ident;
@@ -373,9 +303,9 @@ static int eval_function(struct format_exec *x, json_t *dot, const struct format
 
 	if ((int)argc < f->min_args || (f->max_args >= 0 && (int)argc > f->max_args)) {
 		if (f->max_args < 0)
-			return format_exec_fail(x, at,
-						"wrong number of args for %s: want at least %d got %zu",
-						f->name, f->min_args, argc);
+			return format_exec_fail(
+				x, at, "wrong number of args for %s: want at least %d got %zu",
+				f->name, f->min_args, argc);
 		return format_exec_fail(x, at, "wrong number of args for %s: want %d got %zu",
 					f->name, f->min_args, argc);
 	}
@@ -413,7 +343,8 @@ static int eval_command(struct format_exec *x, json_t *dot, const struct format_
 		return format_exec_fail(x, cmd, "template execution takes too long");
 	switch (first->type) {
 	case FORMAT_NODE_FIELD:
-		return eval_field_chain(x, first, dot, first->fields, first->nfields, has_args, ret);
+		return eval_field_chain(x, first, dot, first->fields, first->nfields, has_args,
+					ret);
 	case FORMAT_NODE_CHAIN:
 		if (eval_arg(x, dot, first->pipe, &recv) < 0)
 			return -EINVAL;

@@ -21,12 +21,12 @@
 #include "util/strbuf.h"
 
 /* Bounds against hostile templates (Go has none of these except the printf width). */
-#define FORMAT_MAX_TEXT (1024 * 1024)	    /* bytes of template text */
-#define FORMAT_MAX_DEPTH 100		    /* nesting of control structures and parentheses */
+#define FORMAT_MAX_TEXT (1024 * 1024)	     /* bytes of template text */
+#define FORMAT_MAX_DEPTH 100		     /* nesting of control structures and parentheses */
 #define FORMAT_MAX_OUTPUT (64 * 1024 * 1024) /* bytes one execution may write */
-#define FORMAT_MAX_STEPS 20000000	    /* nodes one execution may evaluate */
-#define FORMAT_MAX_WIDTH 1000000	    /* printf width and precision, pad and truncate sizes */
-#define FORMAT_NAME "output"		    /* the template name in error messages */
+#define FORMAT_MAX_STEPS 20000000	     /* nodes one execution may evaluate */
+#define FORMAT_MAX_WIDTH 1000000 /* printf width and precision, pad and truncate sizes */
+#define FORMAT_NAME "output"	 /* the template name in error messages */
 
 enum format_tok_type {
 	FORMAT_TOK_EOF,
@@ -106,8 +106,8 @@ struct format_node {
 	size_t pos;
 	struct format_node **kids; /* LIST: items; PIPE: commands; COMMAND: arguments */
 	size_t nkids;
-	char *str;  /* TEXT: text; IDENT: name; VARIABLE: "$x"; LITERAL: source text */
-	size_t len; /* bytes in str */
+	char *str;     /* TEXT: text; IDENT: name; VARIABLE: "$x"; LITERAL: source text */
+	size_t len;    /* bytes in str */
 	char **fields; /* FIELD, VARIABLE, CHAIN: field names */
 	size_t nfields;
 	char **decl; /* PIPE: declared or assigned variables */
@@ -171,16 +171,15 @@ struct format_func {
 	const char *name;
 	format_func_fn fn;
 	int min_args;
-	int max_args;	     /* -1: variadic */
+	int max_args;	      /* -1: variadic */
 	bool header_passthru; /* in header mode, return the first argument unchanged */
-	bool lazy;	     /* and, or: arguments evaluated by the executor one at a time */
+	bool lazy;	      /* and, or: arguments evaluated by the executor one at a time */
 };
 const struct format_func *format_func_lookup(const char *name);
 /* A string argument, or an error "wrong type for value; expected string; got T". */
 int format_arg_string(struct format_exec *x, const struct format_node *cmd, json_t *v,
 		      const char **ret, size_t *ret_len);
-int format_arg_int(struct format_exec *x, const struct format_node *cmd, json_t *v,
-		   int64_t *ret);
+int format_arg_int(struct format_exec *x, const struct format_node *cmd, json_t *v, int64_t *ret);
 
 /* Go's type name of a value: string, int64, float64, bool, []interface {}, map[string]interface
  * {}, <nil>. */
@@ -197,5 +196,7 @@ void format_go_sprint(struct strbuf *out, json_t **argv, size_t argc, bool ln);
 void format_float_shortest(struct strbuf *out, double f, bool json_style);
 /* Object keys sorted bytewise (as Go sorts map keys); free the array, not the strings. */
 const char **format_object_sorted_keys(const json_t *obj, size_t *ret_n);
+/* Append the UTF-8 encoding of a code point (U+FFFD for invalid ones). */
+void format_utf8_put(struct strbuf *out, int64_t r);
 /* Number of UTF-8 characters in s (invalid bytes count as one each). */
 size_t format_utf8_count(const char *s, size_t len);

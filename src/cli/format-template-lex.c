@@ -26,19 +26,19 @@ static const struct {
 	const char *word;
 	enum format_tok_type type;
 } keywords[] = {
-	{"if", FORMAT_TOK_IF},
-	{"else", FORMAT_TOK_ELSE},
-	{"end", FORMAT_TOK_END},
-	{"range", FORMAT_TOK_RANGE},
-	{"with", FORMAT_TOK_WITH},
-	{"break", FORMAT_TOK_BREAK},
-	{"continue", FORMAT_TOK_CONTINUE},
-	{"define", FORMAT_TOK_DEFINE},
-	{"template", FORMAT_TOK_TEMPLATE},
-	{"block", FORMAT_TOK_BLOCK},
-	{"nil", FORMAT_TOK_NIL},
-	{"true", FORMAT_TOK_BOOL},
-	{"false", FORMAT_TOK_BOOL},
+	{ "if", FORMAT_TOK_IF },
+	{ "else", FORMAT_TOK_ELSE },
+	{ "end", FORMAT_TOK_END },
+	{ "range", FORMAT_TOK_RANGE },
+	{ "with", FORMAT_TOK_WITH },
+	{ "break", FORMAT_TOK_BREAK },
+	{ "continue", FORMAT_TOK_CONTINUE },
+	{ "define", FORMAT_TOK_DEFINE },
+	{ "template", FORMAT_TOK_TEMPLATE },
+	{ "block", FORMAT_TOK_BLOCK },
+	{ "nil", FORMAT_TOK_NIL },
+	{ "true", FORMAT_TOK_BOOL },
+	{ "false", FORMAT_TOK_BOOL },
 };
 
 static bool is_space(char c)
@@ -51,6 +51,17 @@ static bool is_alnum(char c)
 	unsigned char u = (unsigned char)c;
 	return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
 	       u == '_' || u >= 0x80;
+}
+
+/* Go's %#U of a byte: "U+0023 '#'". */
+static const char *describe_char(char c, char buf[16])
+{
+	unsigned char u = (unsigned char)c;
+	if (u >= 0x20 && u < 0x7f)
+		snprintf(buf, 16, "U+%04X '%c'", u, u);
+	else
+		snprintf(buf, 16, "U+%04X", u);
+	return buf;
 }
 
 static int lex_fail(struct lexer *l, size_t pos, const char *fmt, ...) _printf_(3, 4);
@@ -71,7 +82,8 @@ static void emit(struct lexer *l, enum format_tok_type type, size_t start, size_
 		l->toks = xreallocarray(l->toks, l->alloc, sizeof(*l->toks));
 	}
 	l->toks[l->n++] = (struct format_token){
-		.type = type, .pos = start, .s = l->text + start, .len = end - start};
+		.type = type, .pos = start, .s = l->text + start, .len = end - start
+	};
 }
 
 static char peek_at(const struct lexer *l, size_t pos)
@@ -147,16 +159,18 @@ static int lex_quote(struct lexer *l, size_t start, char q)
 
 	for (;; i++) {
 		if (i >= l->len)
-			return lex_fail(l, start, q == '`' ? "unterminated raw quoted string" :
-							     "unterminated quoted string");
+			return lex_fail(l, start,
+					q == '`' ? "unterminated raw quoted string"
+						 : "unterminated quoted string");
 		char c = l->text[i];
 		if (c == q)
 			break;
 		if (q == '`')
 			continue;
 		if (c == '\n')
-			return lex_fail(l, start, q == '"' ? "unterminated quoted string" :
-							     "unterminated character constant");
+			return lex_fail(l, start,
+					q == '"' ? "unterminated quoted string"
+						 : "unterminated character constant");
 		if (c == '\\')
 			i++;
 	}
@@ -168,11 +182,12 @@ static int lex_quote(struct lexer *l, size_t start, char q)
 static int lex_word(struct lexer *l, size_t start, size_t from, enum format_tok_type type)
 {
 	size_t i = from;
+	char buf[16];
 
 	while (i < l->len && is_alnum(l->text[i]))
 		i++;
 	if (!at_terminator(l, i))
-		return lex_fail(l, i, "bad character %#x in action", (unsigned char)l->text[i]);
+		return lex_fail(l, i, "bad character %s", describe_char(l->text[i], buf));
 	if (type == FORMAT_TOK_IDENT) {
 		for (size_t k = 0; k < ELEMENTSOF(keywords); k++)
 			if (strlen(keywords[k].word) == i - start &&
@@ -195,7 +210,8 @@ static int lex_number(struct lexer *l, size_t start)
 	while (i < l->len) {
 		char c = l->text[i];
 		char prev = i > start ? l->text[i - 1] : '\0';
-		bool hex = i - start >= 2 && (l->text[start + 1] == 'x' || l->text[start + 1] == 'X');
+		bool hex =
+			i - start >= 2 && (l->text[start + 1] == 'x' || l->text[start + 1] == 'X');
 		if (is_alnum(c) || c == '.')
 			i++;
 		else if ((c == '+' || c == '-') &&
@@ -234,6 +250,7 @@ static int lex_operator(struct lexer *l, size_t start, char c)
 {
 	enum format_tok_type type;
 	size_t n = 1;
+	char buf[16];
 
 	switch (c) {
 	case '=':
@@ -262,10 +279,8 @@ static int lex_operator(struct lexer *l, size_t start, char c)
 		type = FORMAT_TOK_RPAREN;
 		break;
 	default:
-		if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)
-			return lex_fail(l, start, "unrecognized character in action: '%c'", c);
-		return lex_fail(l, start, "unrecognized character in action: %#x",
-				(unsigned char)c);
+		return lex_fail(l, start, "unrecognized character in action: %s",
+				describe_char(c, buf));
 	}
 	emit(l, type, start, start + n);
 	l->pos = start + n;
@@ -320,7 +335,7 @@ static int lex_action(struct lexer *l, size_t delim_pos)
 int format_lex(const char *text, size_t len, struct format_token **ret, size_t *ret_n,
 	       char **ret_msg, size_t *ret_pos)
 {
-	struct lexer l = {.text = text, .len = len};
+	struct lexer l = { .text = text, .len = len };
 	int r;
 
 	for (;;) {
@@ -364,8 +379,10 @@ char *format_token_describe(const struct format_token *tok)
 	}
 }
 
-static void put_utf8(struct strbuf *out, uint32_t r)
+void format_utf8_put(struct strbuf *out, int64_t r)
 {
+	if (r < 0 || r > 0x10ffff || (r >= 0xd800 && r < 0xe000))
+		r = 0xfffd;
 	if (r < 0x80) {
 		strbuf_addch(out, (char)r);
 	} else if (r < 0x800) {
@@ -438,7 +455,7 @@ static int unquote_escape(const char *s, size_t len, size_t *i, char quote, stru
 	}
 	if (r > 0x10ffff || (r >= 0xd800 && r < 0xe000))
 		return -EINVAL;
-	put_utf8(out, r);
+	format_utf8_put(out, r);
 	return 0;
 }
 

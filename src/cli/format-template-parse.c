@@ -93,6 +93,80 @@ void format_node_free(struct format_node *n)
 	free(n);
 }
 
+static void describe_list(struct strbuf *out, struct format_node *const *kids, size_t n,
+			  const char *sep)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addstr(out, sep);
+		if (kids[i]->type == FORMAT_NODE_PIPE && !streq(sep, " | ")) {
+			strbuf_addch(out, '(');
+			format_node_describe(out, kids[i]);
+			strbuf_addch(out, ')');
+		} else {
+			format_node_describe(out, kids[i]);
+		}
+	}
+}
+
+static void describe_fields(struct strbuf *out, const struct format_node *n)
+{
+	for (size_t i = 0; i < n->nfields; i++)
+		strbuf_addf(out, ".%s", n->fields[i]);
+}
+
+void format_node_describe(struct strbuf *out, const struct format_node *n)
+{
+	switch (n->type) {
+	case FORMAT_NODE_PIPE:
+		for (size_t i = 0; i < n->ndecl; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : "", n->decl[i]);
+		if (n->ndecl)
+			strbuf_addstr(out, n->is_assign ? " = " : " := ");
+		describe_list(out, n->kids, n->nkids, " | ");
+		break;
+	case FORMAT_NODE_COMMAND:
+		describe_list(out, n->kids, n->nkids, " ");
+		break;
+	case FORMAT_NODE_CHAIN:
+		describe_list(out, &n->pipe, 1, "");
+		describe_fields(out, n);
+		break;
+	case FORMAT_NODE_VARIABLE:
+	case FORMAT_NODE_IDENT:
+	case FORMAT_NODE_LITERAL:
+		strbuf_addstr(out, n->str);
+		describe_fields(out, n);
+		break;
+	case FORMAT_NODE_FIELD:
+		describe_fields(out, n);
+		break;
+	case FORMAT_NODE_DOT:
+		strbuf_addch(out, '.');
+		break;
+	case FORMAT_NODE_NIL:
+		strbuf_addstr(out, "nil");
+		break;
+	case FORMAT_NODE_ACTION:
+		strbuf_addstr(out, "{{");
+		format_node_describe(out, n->pipe);
+		strbuf_addstr(out, "}}");
+		break;
+	case FORMAT_NODE_IF:
+		strbuf_addstr(out, "{{if}}");
+		break;
+	case FORMAT_NODE_RANGE:
+		strbuf_addstr(out, "{{range}}");
+		break;
+	case FORMAT_NODE_WITH:
+		strbuf_addstr(out, "{{with}}");
+		break;
+	default:
+		strbuf_addstr(out, "{{...}}");
+		break;
+	}
+}
+
 static const struct format_token *peek(struct parser *p)
 {
 	return &p->toks[p->i];
@@ -132,7 +206,8 @@ static void var_push(struct parser *p, const char *name)
 
 static struct format_node *parse_literal(struct parser *p, const struct format_token *tok)
 {
-	_cleanup_(format_node_freep) struct format_node *n = node_new(FORMAT_NODE_LITERAL, tok->pos);
+	_cleanup_(format_node_freep) struct format_node *n =
+		node_new(FORMAT_NODE_LITERAL, tok->pos);
 	n->str = xstrndup(tok->s, tok->len);
 	n->len = tok->len;
 	n->value = format_literal_value(tok);
@@ -362,8 +437,7 @@ static bool expect_right(struct parser *p, const char *context)
 	return true;
 }
 
-static struct format_node *parse_control(struct parser *p, enum format_node_type type,
-					 size_t pos);
+static struct format_node *parse_control(struct parser *p, enum format_node_type type, size_t pos);
 
 /* After {{if/with/range pipe}} body: an {{else}} part, possibly "else if"/"else with". */
 static struct format_node *parse_else(struct parser *p, struct format_node *n)
@@ -388,16 +462,17 @@ static struct format_node *parse_else(struct parser *p, struct format_node *n)
 	if (!n->else_list)
 		return NULL;
 	if (stop != FORMAT_TOK_END)
-		return parse_fail(p, stop_pos, stop == FORMAT_TOK_EOF ? "unexpected EOF" :
-									"expected end; found {{else}}");
+		return parse_fail(p, stop_pos,
+				  stop == FORMAT_TOK_EOF ? "unexpected EOF"
+							 : "expected end; found {{else}}");
 	return expect_right(p, "end") ? n : NULL;
 }
 
-static struct format_node *parse_control(struct parser *p, enum format_node_type type,
-					 size_t pos)
+static struct format_node *parse_control(struct parser *p, enum format_node_type type, size_t pos)
 {
 	static const char *const names[] = {
-		[FORMAT_NODE_IF] = "if", [FORMAT_NODE_RANGE] = "range", [FORMAT_NODE_WITH] = "with"};
+		[FORMAT_NODE_IF] = "if", [FORMAT_NODE_RANGE] = "range", [FORMAT_NODE_WITH] = "with"
+	};
 	_cleanup_(format_node_freep) struct format_node *n = node_new(type, pos);
 	size_t mark = p->nvars, stop_pos;
 	enum format_tok_type stop;
@@ -447,8 +522,8 @@ static struct format_node *parse_action(struct parser *p)
 					  tok->s);
 		if (!expect_right(p, tok->type == FORMAT_TOK_BREAK ? "break" : "continue"))
 			return NULL;
-		return node_new(tok->type == FORMAT_TOK_BREAK ? FORMAT_NODE_BREAK :
-								FORMAT_NODE_CONTINUE,
+		return node_new(tok->type == FORMAT_TOK_BREAK ? FORMAT_NODE_BREAK
+							      : FORMAT_NODE_CONTINUE,
 				tok->pos);
 	case FORMAT_TOK_DEFINE:
 	case FORMAT_TOK_TEMPLATE:
@@ -508,7 +583,7 @@ static struct format_node *parse_list(struct parser *p, enum format_tok_type *re
 int format_parse(const char *text, const struct format_token *toks, size_t ntoks,
 		 struct format_node **ret, struct sk_error **err)
 {
-	struct parser p = {.text = text, .toks = toks, .ntoks = ntoks, .err = err};
+	struct parser p = { .text = text, .toks = toks, .ntoks = ntoks, .err = err };
 	_cleanup_(format_node_freep) struct format_node *root = NULL;
 	enum format_tok_type stop;
 	size_t stop_pos;

@@ -136,8 +136,7 @@ int format_template_parse(const char *text, struct format_template **ret, struct
 	return 0;
 }
 
-int format_template_parse_raw(const char *text, struct format_template **ret,
-			      struct sk_error **err)
+int format_template_parse_raw(const char *text, struct format_template **ret, struct sk_error **err)
 {
 	return template_build(text, ret, err);
 }
@@ -291,106 +290,6 @@ char *format_unescape(const char *s)
 		}
 	}
 	return strbuf_detach(&sb, NULL);
-}
-
-/* Go's encoding/json string encoder. */
-static void json_put_string(struct strbuf *out, const char *s, size_t len, bool escape_html)
-{
-	strbuf_addch(out, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			strbuf_addch(out, '\\');
-			strbuf_addch(out, (char)c);
-		} else if (c == '\n' || c == '\r' || c == '\t') {
-			strbuf_addch(out, '\\');
-			strbuf_addch(out, c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-		} else if (c < 0x20 || (escape_html && (c == '<' || c == '>' || c == '&'))) {
-			strbuf_addf(out, "\\u%04x", c);
-		} else if (c < 0x80) {
-			strbuf_addch(out, (char)c);
-		} else {
-			size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-			bool ok = n > 0 && i + n <= len;
-			for (size_t k = 1; ok && k < n; k++)
-				ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-			if (!ok) {
-				strbuf_addstr(out, "\\ufffd");
-				continue;
-			}
-			if (n == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
-			    ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9))
-				strbuf_addf(out, "\\u202%c", s[i + 2] == (char)0xa8 ? '8' : '9');
-			else
-				strbuf_add(out, s + i, n);
-			i += n - 1;
-		}
-	}
-	strbuf_addch(out, '"');
-}
-
-static void json_newline(struct strbuf *out, unsigned indent, unsigned depth)
-{
-	if (!indent)
-		return;
-	strbuf_addch(out, '\n');
-	strbuf_addchars(out, ' ', (size_t)indent * depth);
-}
-
-static void json_put(struct strbuf *out, const json_t *v, unsigned indent, bool escape_html,
-		     unsigned depth)
-{
-	const char *key;
-	json_t *val;
-	size_t i = 0;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		strbuf_addch(out, '{');
-		json_object_foreach((json_t *)v, key, val) {
-			strbuf_addstr(out, i++ ? "," : "");
-			json_newline(out, indent, depth + 1);
-			json_put_string(out, key, strlen(key), escape_html);
-			strbuf_addstr(out, indent ? ": " : ":");
-			json_put(out, val, indent, escape_html, depth + 1);
-		}
-		if (i)
-			json_newline(out, indent, depth);
-		strbuf_addch(out, '}');
-		break;
-	case JSON_ARRAY:
-		strbuf_addch(out, '[');
-		for (i = 0; i < json_array_size(v); i++) {
-			strbuf_addstr(out, i ? "," : "");
-			json_newline(out, indent, depth + 1);
-			json_put(out, json_array_get(v, i), indent, escape_html, depth + 1);
-		}
-		if (i)
-			json_newline(out, indent, depth);
-		strbuf_addch(out, ']');
-		break;
-	case JSON_STRING:
-		json_put_string(out, json_string_value(v), json_string_length(v), escape_html);
-		break;
-	case JSON_INTEGER:
-		strbuf_addf(out, "%lld", (long long)json_integer_value(v));
-		break;
-	case JSON_REAL:
-		format_float_shortest(out, json_real_value(v), true);
-		break;
-	case JSON_TRUE:
-	case JSON_FALSE:
-		strbuf_addstr(out, json_is_true(v) ? "true" : "false");
-		break;
-	default:
-		strbuf_addstr(out, "null");
-		break;
-	}
-}
-
-void format_json_write(struct strbuf *out, const json_t *v, unsigned indent, bool escape_html)
-{
-	json_put(out, v, indent, escape_html, 0);
 }
 
 static int write_out(FILE *out, const struct strbuf *sb, struct sk_error **err)

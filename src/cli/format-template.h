@@ -67,8 +67,9 @@ int format_template_exec_list(const struct format_template *t, json_t *rows, str
  * `$x.A.Field`, `(...).Field`) yields the column header for its last field name, and json,
  * split, join, lower, upper, title, truncate, index and slice return their first argument
  * unchanged (as docker and podman do). header_map holds NULL-terminated pairs
- * {"ID", "IMAGE ID", "Repository", "REPOSITORY", NULL}; a field not in it gets its name split at
- * case changes and upper-cased ("CreatedAt" → "CREATED AT"), as podman's report.Headers.
+ * {"ID", "IMAGE ID", "Repository", "REPOSITORY", NULL} (looked up exactly, then ignoring case;
+ * the text is upper-cased as podman does); a field not in it gets its name split at case
+ * changes and upper-cased ("CreatedAt" → "CREATED AT"), as podman's report.Headers.
  */
 int format_template_header(const struct format_template *t, const char *const *header_map,
 			   struct strbuf *out, struct sk_error **err);

@@ -14,7 +14,9 @@ static bool yaml_needs_quotes(const char *s)
 		return true;
 	if (strstr(s, ": ") || strstr(s, " #") || strchr(s, '\n'))
 		return true;
-	static const char *const words[] = {"true", "false", "null", "yes", "no", "on", "off", "~"};
+	static const char *const words[] = {
+		"true", "false", "null", "yes", "no", "on", "off", "~"
+	};
 	for (size_t i = 0; i < ELEMENTSOF(words); i++)
 		if (streq(s, words[i]))
 			return true;
@@ -79,8 +81,7 @@ static void yaml_object(const json_t *v, int indent, FILE *out)
 {
 	const char *key;
 	json_t *val;
-	json_object_foreach((json_t *)v, key, val)
-	{
+	json_object_foreach ((json_t *)v, key, val) {
 		fprintf(out, "%*s%s:", indent, "", key);
 		if (is_block(val)) {
 			fputc('\n', out);
@@ -101,8 +102,7 @@ static void yaml_value(const json_t *v, int indent, FILE *out)
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach((json_t *)v, i, e)
-	{
+	json_array_foreach ((json_t *)v, i, e) {
 		fprintf(out, "%*s-", indent, "");
 		if (json_is_object(e) && json_object_size(e) > 0) {
 			fputc('\n', out);

@@ -503,7 +503,9 @@ static void conf_merge(struct config_registries *conf, struct config_registries 
 		*hit = upd->registries[i];
 	}
 	upd->n_registries = 0;
-	qsort(conf->registries, conf->n_registries, sizeof(*conf->registries), registry_cmp);
+	if (conf->n_registries > 0)
+		qsort(conf->registries, conf->n_registries, sizeof(*conf->registries),
+		      registry_cmp);
 	if (upd->search) {
 		strv_free(conf->search);
 		conf->search = TAKE_PTR(upd->search);

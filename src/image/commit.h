@@ -16,9 +16,9 @@ struct image_commit_input {
 	const char *config; /* the config blob; its digest is the image ID */
 	size_t config_len;
 	const char *config_media_type;
-	char *const *layers;	   /* chain IDs, bottom first */
-	char *const *names;	   /* full references to point at the image */
-	const char *digest_repo;   /* repository for RepoDigests, NULL for none */
+	char *const *layers;	    /* chain IDs, bottom first */
+	char *const *names;	    /* full references to point at the image */
+	const char *digest_repo;    /* repository for RepoDigests, NULL for none */
 	char *const *extra_digests; /* more manifest digests (an index's) for RepoDigests */
 };
 

@@ -63,8 +63,7 @@ static int lookup_by_id(struct store *s, const char *input, char **ret, struct s
 	return 0;
 }
 
-static int lookup_by_digest(struct store *s, const char *input, char **ret,
-			    struct sk_error **err)
+static int lookup_by_digest(struct store *s, const char *input, char **ret, struct sk_error **err)
 {
 	_cleanup_image_reference_ struct image_reference *ref = NULL;
 	if (image_reference_parse_unnormalized(input, &ref, NULL) < 0 || !ref->digest)
@@ -73,13 +72,11 @@ static int lookup_by_digest(struct store *s, const char *input, char **ret,
 	int r = state_image_ids_by_digest(s->db, ref->digest, &ids, err);
 	if (r < 0)
 		return r;
-	STRV_FOREACH(id, ids)
-	{
+	STRV_FOREACH (id, ids) {
 		_cleanup_state_image_ struct state_image *img = NULL;
 		if (state_image_get(s->db, *id, &img, NULL) < 0)
 			continue;
-		STRV_FOREACH(rd, img->repo_digests)
-		{
+		STRV_FOREACH (rd, img->repo_digests) {
 			_cleanup_free_ char *repo = xstrndup(*rd, strcspn(*rd, "@"));
 			_cleanup_free_ char *probe = xasprintf("%s:latest", repo);
 			_cleanup_free_ char *in_repo = xstrndup(input, strcspn(input, "@"));
@@ -104,8 +101,7 @@ static int lookup_by_name(struct store *s, const char *input, char **ret, char *
 	int found = 0;
 	for (int pass = 0; pass < 2 && !found; pass++) {
 		for (size_t i = 0; all[i] && !found; i++) {
-			STRV_FOREACH(n, all[i]->names)
-			{
+			STRV_FOREACH (n, all[i]->names) {
 				bool local = strncmp(*n, "localhost/", 10) == 0;
 				if ((pass == 0) != local || !image_name_matches(*n, input))
 					continue;

@@ -56,8 +56,8 @@ int image_manifest_kind(const char *content_type, const char *body, size_t len,
 		else if (json_is_object(json_object_get(doc, "config")))
 			mt = MT_OCI_MANIFEST;
 	}
-	if (mt && (streq(mt, MT_DOCKER_SCHEMA1) || streq(mt, MT_DOCKER_SCHEMA1_SIGNED) ||
-		   sk_json_int(doc, "schemaVersion", 2) == 1))
+	if (sk_json_int(doc, "schemaVersion", 2) == 1 ||
+	    (mt && (streq(mt, MT_DOCKER_SCHEMA1) || streq(mt, MT_DOCKER_SCHEMA1_SIGNED))))
 		return sk_error_set(err, SK_ERR_INVALID, ENOTSUP,
 				    "unsupported manifest: Docker schema 1 is not supported");
 	if (!mt || (!is_index_type(mt) && !is_manifest_type(mt)))

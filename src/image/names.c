@@ -56,9 +56,9 @@ static char *resolve_name(char *const *names, const char *input)
 	_cleanup_free_ char *full = NULL;
 	if (image_name_for_tag(input, &full, NULL) >= 0 && strv_contains(names, full))
 		return TAKE_PTR(full);
-	STRV_FOREACH(n, names)
-	if (image_name_matches(*n, input))
-		return xstrdup(*n);
+	STRV_FOREACH (n, names)
+		if (image_name_matches(*n, input))
+			return xstrdup(*n);
 	return NULL;
 }
 
@@ -72,8 +72,7 @@ int image_untag(struct store *s, const char *image, char *const *names, struct s
 	if (r < 0)
 		return r;
 	char *const *which = names && names[0] ? names : img->names;
-	STRV_FOREACH(n, which)
-	{
+	STRV_FOREACH (n, which) {
 		_cleanup_free_ char *name = resolve_name(img->names, *n);
 		if (!name) {
 			_cleanup_free_ char *full = NULL;
@@ -96,7 +95,7 @@ void image_remove_report_release(struct image_remove_report *r)
 {
 	strv_free(r->untagged);
 	strv_free(r->deleted);
-	*r = (struct image_remove_report){0};
+	*r = (struct image_remove_report){ 0 };
 }
 
 static int delete_image(struct store *s, const struct state_image *img,
@@ -113,8 +112,8 @@ static int delete_image(struct store *s, const struct state_image *img,
 	else
 		state_db_rollback(s->db);
 	if (r >= 0) {
-		STRV_FOREACH(n, img->names)
-		strv_push(&report->untagged, *n);
+		STRV_FOREACH (n, img->names)
+			strv_push(&report->untagged, *n);
 		strv_push(&report->deleted, img->id);
 		r = store_layer_gc(s, err);
 	}
@@ -122,8 +121,8 @@ static int delete_image(struct store *s, const struct state_image *img,
 	return r;
 }
 
-int image_remove(struct store *s, const char *input, bool force,
-		 struct image_remove_report *report, struct sk_error **err)
+int image_remove(struct store *s, const char *input, bool force, struct image_remove_report *report,
+		 struct sk_error **err)
 {
 	_cleanup_free_ char *id = NULL, *matched = NULL;
 	int r = image_lookup(s, input, &id, &matched, err);

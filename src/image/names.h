@@ -22,5 +22,5 @@ void image_remove_report_release(struct image_remove_report *r);
 
 /* rmi: a name of an image with more names only untags it; otherwise the image goes (refused
  * by ID when it has several names unless force). Category INUSE when containers use it. */
-int image_remove(struct store *s, const char *input, bool force,
-		 struct image_remove_report *report, struct sk_error **err);
+int image_remove(struct store *s, const char *input, bool force, struct image_remove_report *report,
+		 struct sk_error **err);

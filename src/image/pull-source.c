@@ -30,8 +30,8 @@ static int add_sources(const struct config_registries *conf, const struct image_
 	_cleanup_free_ char *full = image_reference_format(ref);
 	if (config_registries_is_blocked(conf, full))
 		return sk_error_set(err, SK_ERR_REGISTRY, EACCES,
-				    "registry %s is blocked in %s or registries.conf.d", ref->domain,
-				    conf->sources ? conf->sources : "registries.conf");
+				    "registry %s is blocked in %s or registries.conf.d",
+				    ref->domain, conf->sources ? conf->sources : "registries.conf");
 	struct config_pull_source *srcs = NULL;
 	size_t ns = 0;
 	int r = config_registries_pull_sources(conf, full, ref->digest != NULL, &srcs, &ns, err);
@@ -58,7 +58,7 @@ static int add_sources(const struct config_registries *conf, const struct image_
 static int load_conf(const struct image_pull_opts *o, struct config_registries **conf,
 		     struct sk_error **err)
 {
-	struct config_registries_opts co = {.path = o->registries_conf};
+	struct config_registries_opts co = { .path = o->registries_conf };
 	return config_registries_load(&co, conf, err);
 }
 
@@ -108,8 +108,9 @@ int image_pull_list_tags(const char *input, const struct image_pull_opts *o, cha
 	if (r >= 0)
 		r = image_reference_parse(srcs[0].name, &named, err);
 	_cleanup_registry_client_ struct registry_client *c = NULL;
-	struct registry_opts ro = {.insecure = srcs[0].insecure, .authfile = o->authfile,
-				   .cert_dir = o->cert_dir};
+	struct registry_opts ro = { .insecure = srcs[0].insecure,
+				    .authfile = o->authfile,
+				    .cert_dir = o->cert_dir };
 	if (r >= 0)
 		r = registry_client_new(ref->domain, &ro, &c, err);
 	if (r >= 0)

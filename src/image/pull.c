@@ -47,7 +47,7 @@ static void emit(const struct pull_job *j, enum image_pull_event ev, const char 
 static int fetch_manifest(struct pull_job *j, const char *ref, char **body, size_t *len,
 			  char **media_type, char digest[DIGEST_STR_LEN], struct sk_error **err)
 {
-	struct registry_manifest rm = {0};
+	struct registry_manifest rm = { 0 };
 	int r = registry_manifest_get(j->client, j->ref->path, ref, &rm, err);
 	if (r < 0)
 		return r;
@@ -203,7 +203,7 @@ static int pull_job_run(struct pull_job *j, char **ret_id, struct sk_error **err
 	if (r < 0)
 		return r;
 	emit(j, IMAGE_PULL_WRITING_MANIFEST, NULL, 0, 0);
-	char *names[] = {(char *)j->name, NULL};
+	char *names[] = { (char *)j->name, NULL };
 	struct image_commit_input in = {
 		.manifest = body,
 		.manifest_len = len,
@@ -221,8 +221,7 @@ static int pull_job_run(struct pull_job *j, char **ret_id, struct sk_error **err
 
 /* Pull one candidate: src is where the bytes come from, name what the image is called. */
 static int pull_candidate(struct store *s, const struct image_pull_opts *o,
-			  const struct image_pull_source *src, char **ret_id,
-			  struct sk_error **err)
+			  const struct image_pull_source *src, char **ret_id, struct sk_error **err)
 {
 	_cleanup_image_reference_ struct image_reference *ref = NULL;
 	int r = image_reference_parse(src->pull_ref, &ref, err);
@@ -301,8 +300,8 @@ static int pull_one_name(struct store *s, const char *name, const struct image_p
 	return r;
 }
 
-int image_pull(struct store *s, const char *name, const struct image_pull_opts *o,
-	       char ***ret_ids, struct sk_error **err)
+int image_pull(struct store *s, const char *name, const struct image_pull_opts *o, char ***ret_ids,
+	       struct sk_error **err)
 {
 	store_sweep_tmp(s);
 	_cleanup_strv_free_ char **ids = NULL;
@@ -318,8 +317,7 @@ int image_pull(struct store *s, const char *name, const struct image_pull_opts *
 	_cleanup_strv_free_ char **tags = NULL;
 	_cleanup_free_ char *repo = NULL;
 	int r = image_pull_list_tags(name, o, &repo, &tags, err);
-	STRV_FOREACH(t, tags)
-	{
+	STRV_FOREACH (t, tags) {
 		if (r < 0)
 			break;
 		_cleanup_free_ char *full = xasprintf("%s:%s", repo, *t);

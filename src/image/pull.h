@@ -39,5 +39,5 @@ struct image_pull_opts {
 
 /* Pull name (short names resolved per registries.conf) and return the image's ID. With
  * all_tags, every tag of the repository is pulled and ret_ids lists each image once. */
-int image_pull(struct store *s, const char *name, const struct image_pull_opts *o,
-	       char ***ret_ids, struct sk_error **err);
+int image_pull(struct store *s, const char *name, const struct image_pull_opts *o, char ***ret_ids,
+	       struct sk_error **err);

@@ -43,7 +43,7 @@ static bool crun_usable(void)
 
 static char *runtime_version(const char *path)
 {
-	char *argv[] = {(char *)path, "--version", NULL};
+	char *argv[] = { (char *)path, "--version", NULL };
 	struct child_opts o = CHILD_OPTS_INIT;
 	o.capture_stdout = true;
 	_cleanup_free_ char *out = NULL;
@@ -56,14 +56,15 @@ static char *runtime_version(const char *path)
 
 int oci_runtime_pick(const char *wanted, struct oci_runtime_info *ret, struct sk_error **err)
 {
-	struct oci_runtime_info r = {0};
+	struct oci_runtime_info r = { 0 };
 	const char *name = wanted;
 	if (isempty(name)) {
 		name = "crun";
 		if (!crun_usable()) {
 			name = "runc";
-			r.note = xstrdup("crun does not support this host's hybrid cgroup layout "
-					 "(controllers on cgroup v2 while v1 is in use): using runc");
+			r.note = xstrdup(
+				"crun does not support this host's hybrid cgroup layout "
+				"(controllers on cgroup v2 while v1 is in use): using runc");
 		}
 	}
 	r.path = child_find_program(name);
@@ -89,5 +90,5 @@ void oci_runtime_info_release(struct oci_runtime_info *r)
 	free(r->path);
 	free(r->version);
 	free(r->note);
-	*r = (struct oci_runtime_info){0};
+	*r = (struct oci_runtime_info){ 0 };
 }

@@ -33,6 +33,14 @@ const char *registry_auth_scheme_to_string(enum registry_auth_scheme s)
 	return scheme_names[s];
 }
 
+enum registry_auth_scheme registry_auth_scheme_from_string(const char *s)
+{
+	for (size_t i = 0; s && i < ELEMENTSOF(scheme_names); i++)
+		if (strcasecmp(s, scheme_names[i]) == 0)
+			return (enum registry_auth_scheme)i;
+	return _REGISTRY_AUTH_INVALID;
+}
+
 void registry_challenge_release(struct registry_challenge *ch)
 {
 	free(ch->realm);
@@ -132,10 +140,11 @@ int registry_challenge_parse(const char *header, struct registry_challenge *ret,
 		struct registry_challenge ch = { 0 };
 		_cleanup_free_ char *scheme = NULL;
 		challenge_one(&p, &ch, &scheme);
-		if (strcasecmp(scheme, "bearer") == 0 && !bearer.scheme) {
+		enum registry_auth_scheme kind = registry_auth_scheme_from_string(scheme);
+		if (kind == REGISTRY_AUTH_BEARER && !bearer.scheme) {
 			ch.scheme = REGISTRY_AUTH_BEARER;
 			bearer = ch;
-		} else if (strcasecmp(scheme, "basic") == 0 && !basic.scheme) {
+		} else if (kind == REGISTRY_AUTH_BASIC && !basic.scheme) {
 			ch.scheme = REGISTRY_AUTH_BASIC;
 			basic = ch;
 		} else {

@@ -19,6 +19,8 @@ enum registry_auth_scheme {
 };
 
 const char *registry_auth_scheme_to_string(enum registry_auth_scheme s);
+/* Case-insensitive ("Bearer" as in a challenge); _REGISTRY_AUTH_INVALID when unknown. */
+enum registry_auth_scheme registry_auth_scheme_from_string(const char *s);
 
 struct registry_challenge {
 	enum registry_auth_scheme scheme;

@@ -137,9 +137,13 @@ static int list_pages(struct registry_client *c, const char *first, const char *
 		if (limit && strv_length(names) >= limit)
 			break;
 		/* Relative links resolve against the page they came with. */
-		char *abs = next ? registry_url_resolve(c->base_url, url) : NULL;
+		_cleanup_free_ char *abs = next ? registry_url_resolve(c->base_url, url) : NULL;
 		char *n = abs ? registry_url_resolve(abs, next) : NULL;
-		free(abs);
+		if (n && streq(n, abs)) {
+			free(n);
+			return sk_error_set(err, SK_ERR_REGISTRY, EPROTO,
+					    "%s: the next page is the same page", what);
+		}
 		free(url);
 		url = n;
 	}

@@ -157,12 +157,34 @@ static char *noproxy_list(void)
 	return isempty(env) ? xstrdup(loopback) : xasprintf("%s,%s", env, loopback);
 }
 
+/* "host", "host:port", "[v6]:port": the only forms a registry is named by. */
+static bool registry_name_ok(const char *s)
+{
+	size_t len = strlen(s), host;
+	if (len == 0 || len > 255)
+		return false;
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || end == s + 1 ||
+		    strspn(s + 1, "0123456789abcdefABCDEF:.") != (size_t)(end - s - 1))
+			return false;
+		host = (size_t)(end - s) + 1;
+	} else {
+		host = strspn(s,
+			      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+		if (host == 0)
+			return false;
+	}
+	if (s[host] == '\0')
+		return true;
+	const char *port = s + host + 1;
+	size_t plen = strlen(port);
+	return s[host] == ':' && plen >= 1 && plen <= 5 && strspn(port, "0123456789") == plen;
+}
+
 static int registry_name_check(const char *registry, struct sk_error **err)
 {
-	size_t len = registry ? strlen(registry) : 0;
-	if (len == 0 || len > 255 ||
-	    strspn(registry,
-		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_") != len)
+	if (!registry || !registry_name_ok(registry))
 		return sk_err_invalid(err, "invalid registry '%s'", registry ? registry : "");
 	return 0;
 }

@@ -134,6 +134,8 @@ static int cmp_str(const void *a, const void *b)
 
 void strv_sort(char **v)
 {
+	if (!v)
+		return;
 	qsort(v, strv_length(v), sizeof(char *), cmp_str);
 }
 

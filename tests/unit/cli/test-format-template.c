@@ -21,7 +21,8 @@ static const char *const data_json =
 	" \"Size\": 1987702, \"Ratio\": 1.5, \"Big\": 1000000.0, \"Small\": 0.00001,"
 	" \"Running\": true, \"Paused\": false, \"Nothing\": null, \"Empty\": \"\","
 	" \"List\": [], \"Ports\": [{\"HostPort\": 8080, \"Proto\": \"tcp\"}],"
-	" \"Config\": {\"Env\": [\"A=b\"], \"Labels\": {}}, \"History\": [{\"created_by\": \"sh\"}]}";
+	" \"Config\": {\"Env\": [\"A=b\"], \"Labels\": {}}, \"History\": [{\"created_by\": "
+	"\"sh\"}]}";
 
 static json_t *data(void)
 {
@@ -38,8 +39,8 @@ static char *run_with(const char *tmpl, bool podman, bool lenient)
 	_cleanup_json_ json_t *d = data();
 	struct strbuf out = STRBUF_INIT;
 
-	if ((podman ? format_template_parse(tmpl, &t, &err) :
-		      format_template_parse_raw(tmpl, &t, &err)) < 0) {
+	if ((podman ? format_template_parse(tmpl, &t, &err)
+		    : format_template_parse_raw(tmpl, &t, &err)) < 0) {
 		assert_int_equal(err->kind, SK_ERR_INVALID);
 		return xasprintf("ERR: %s", err->msg);
 	}
@@ -75,7 +76,8 @@ static void test_format_template_exec_fields(void **state)
 	assert_tmpl("{{.Labels.foo}}", "bar");
 	assert_tmpl("{{.Config.Env}}", "[A=b]");
 	assert_tmpl("{{$.Tag}} {{ $.Labels.zeta }}", "v2 1");
-	assert_tmpl("{{.Id}}|{{.id}}|{{.REPOSITORY}}", "d63da2f4845f|d63da2f4845f|localhost/fmttest");
+	assert_tmpl("{{.Id}}|{{.id}}|{{.REPOSITORY}}",
+		    "d63da2f4845f|d63da2f4845f|localhost/fmttest");
 	assert_tmpl("{{range .History}}{{.CreatedBy}}{{end}}", "sh");
 	assert_tmpl("{{(index .Ports 0).HostPort}}", "8080");
 	assert_tmpl("{{with index .Ports 0}}{{.Proto}}{{end}}", "tcp");
@@ -113,7 +115,8 @@ static void test_format_template_exec_missing(void **state)
 
 static void test_format_template_exec_literals(void **state)
 {
-	assert_tmpl("{{\"a\\tb\\n\\\"q\\\"\\x41\\u00e9\\101\"}}", "a\tb\n\"q\"A\xc3\xa9" "A");
+	assert_tmpl("{{\"a\\tb\\n\\\"q\\\"\\x41\\u00e9\\101\"}}", "a\tb\n\"q\"A\xc3\xa9"
+								  "A");
 	assert_tmpl("{{`raw \\n text`}}", "raw \\n text");
 	assert_tmpl("{{'\\n'}} {{'é'}} {{'\\''}}", "10 233 39");
 	assert_tmpl("{{print nil}}", "<nil>");
@@ -154,10 +157,12 @@ static void test_format_template_exec_variables(void **state)
 
 static void test_format_template_exec_control(void **state)
 {
-	const char *chain = "{{if eq .Tag \"x\"}}x{{else if eq .Tag \"v2\"}}two{{else}}other{{end}}";
+	const char *chain =
+		"{{if eq .Tag \"x\"}}x{{else if eq .Tag \"v2\"}}two{{else}}other{{end}}";
 
 	assert_tmpl(chain, "two");
-	assert_tmpl("{{if .Empty}}a{{else}}b{{end}}{{if .List}}c{{end}}{{if .Names}}d{{end}}", "bd");
+	assert_tmpl("{{if .Empty}}a{{else}}b{{end}}{{if .List}}c{{end}}{{if .Names}}d{{end}}",
+		    "bd");
 	assert_tmpl("{{if .Nothing}}a{{else if .Labels.nope}}b{{else}}c{{end}}", "c");
 	assert_tmpl("{{with .Labels.foo}}[{{.}}]{{end}}{{with .Empty}}x{{else}}none{{end}}",
 		    "[bar]none");
@@ -189,8 +194,9 @@ static void test_format_template_exec_trim_and_comments(void **state)
 
 static void test_format_template_exec_logic_funcs(void **state)
 {
-	assert_tmpl("{{and 1 0 2}}|{{or 0 \"\" \"x\"}}|{{not 0}}|{{and .Tag .ID}}|{{or .Nothing 7}}",
-		    "0|x|true|d63da2f4845f|7");
+	assert_tmpl(
+		"{{and 1 0 2}}|{{or 0 \"\" \"x\"}}|{{not 0}}|{{and .Tag .ID}}|{{or .Nothing 7}}",
+		"0|x|true|d63da2f4845f|7");
 	/* short-circuit: the failing operand is never evaluated */
 	assert_tmpl("{{and false .Nope}}{{or true .Nope}}", "falsetrue");
 	assert_tmpl("{{.Running | and true}}", "true");
@@ -217,8 +223,9 @@ static void test_format_template_exec_collection_funcs(void **state)
 		    "d63|[a:v2]|5f|[a:latest]");
 	assert_tmpl("{{split .Repository \"/\"}}|{{split \"a,b,,c\" \",\"}}|{{split \"ab\" \"\"}}",
 		    "[localhost fmttest]|[a b  c]|[a b]");
-	assert_tmpl("{{join .Names \",\"}}|{{join (split \"a b c\" \" \") \"+\"}}|{{join .List \"-\"}}",
-		    "a:latest,a:v2|a+b+c|");
+	assert_tmpl(
+		"{{join .Names \",\"}}|{{join (split \"a b c\" \" \") \"+\"}}|{{join .List \"-\"}}",
+		"a:latest,a:v2|a+b+c|");
 	assert_tmpl_err("{{len 3}}", "error calling len: len of type int64");
 	assert_tmpl_err("{{index .Names 5}}", "error calling index: index out of range: 5");
 	assert_tmpl_err("{{index .Names \"a\"}}", "cannot index slice/array with type string");
@@ -266,8 +273,9 @@ static void test_format_template_exec_printf(void **state)
 	assert_tmpl("{{printf \"%x %X % x %q %+q\" \"hi\" \"hi\" \"hi\" \"a\\\"b\\n\" \"é\"}}",
 		    "6869 6869 68 69 \"a\\\"b\\n\" \"\\u00e9\"");
 	assert_tmpl("{{printf \"%6.2s|%-6s|%.1s\" \"abcdef\" \"ab\" \"éa\"}}", "    ab|ab    |é");
-	assert_tmpl("{{printf \"%t %v %s %d\" true .Labels .Names .Names}}",
-		    "true map[foo:bar zeta:1] [a:latest a:v2] [%!d(string=a:latest) %!d(string=a:v2)]");
+	assert_tmpl(
+		"{{printf \"%t %v %s %d\" true .Labels .Names .Names}}",
+		"true map[foo:bar zeta:1] [a:latest a:v2] [%!d(string=a:latest) %!d(string=a:v2)]");
 	assert_tmpl("{{printf \"%[2]s %[1]s|%[2]*[1]d\" \"a\" \"b\"}}|{{printf \"%[3]d\" 1}}",
 		    "b a|%!(BADWIDTH)%!d(string=a)|%!d(BADINDEX)");
 	assert_tmpl("{{printf \"%*d|%-*d|%.*f|%*d\" 3 1 3 2 2 3.14159 -3 4}}", "  1|2  |3.14|4  ");
@@ -284,7 +292,8 @@ static void test_format_template_parse_errors(void **state)
 	assert_tmpl_err("{{nope}}", "template: output:1: function \"nope\" not defined");
 	assert_tmpl_err("{{.ID", "unclosed action");
 	assert_tmpl_err("{{if .ID}}x", "template: output:1: unexpected EOF");
-	assert_tmpl_err("{{range .Names}}{{else}}a{{else}}b{{end}}", "expected end; found {{else}}");
+	assert_tmpl_err("{{range .Names}}{{else}}a{{else}}b{{end}}",
+			"expected end; found {{else}}");
 	assert_tmpl_err("x{{end}}", "unexpected {{end}}");
 	assert_tmpl_err("{{else}}", "unexpected {{else}}");
 	assert_tmpl_err("{{}}", "missing value for command");
@@ -382,8 +391,8 @@ static void test_format_template_parse_podman(void **state)
 	_cleanup_free_ char *esc2 = run_with("{{.Tag}}\\\\n", true, false);
 	_cleanup_free_ char *fallback = run_with("{{printf \"a\\nb\"}}", true, false);
 	_cleanup_free_ char *table = run_with("table {{.ID}} {{.Tag}}", true, false);
-	_cleanup_free_ char *table_esc = run_with("table {{.ID}}\\t{{printf \"%s-%s\" .Tag .Tag}}",
-						  true, false);
+	_cleanup_free_ char *table_esc =
+		run_with("table {{.ID}}\\t{{printf \"%s-%s\" .Tag .Tag}}", true, false);
 	_cleanup_(format_template_freep) struct format_template *t = NULL;
 
 	assert_string_equal(nl, "d63da2f4845f\n");
@@ -425,18 +434,20 @@ static void test_format_template_exec_list_range(void **state)
 
 static void test_format_template_header_map(void **state)
 {
-	static const char *const map[] = {"ID", "image id", "Repository", "REPOSITORY", NULL};
+	static const char *const map[] = { "ID", "image id", "Repository", "REPOSITORY", NULL };
 	static const struct {
 		const char *format, *header;
 	} cases[] = {
-		{"table {{.ID}} {{.Repository}} {{.CreatedAt}}", "IMAGE ID\tREPOSITORY\tCREATED AT\n"},
-		{"table {{.ID | upper}}|{{truncate .Tag 1}}", "IMAGE ID|TAG\n"},
-		{"table {{json .Names}} {{join .Names \",\"}} {{index .Labels \"x\"}}",
-		 "NAMES\tNAMES\tLABELS\n"},
-		{"table {{.Config.Labels}} {{$.Repository}} {{len .Names}}", "LABELS\tREPOSITORY\t5\n"},
-		{"table {{range .Names}}{{.}}{{end}} {{if .ID}}yes{{end}}", "NAMES\tyes\n"},
-		{"table {{.IPAddress}} {{.NetIO}} {{.PIDs}}", "IP ADDRESS\tNET IO\tPI DS\n"},
-		{"table {{printf \"%s:%s\" .ID .Tag}}", "IMAGE ID:TAG\n"},
+		{ "table {{.ID}} {{.Repository}} {{.CreatedAt}}",
+		  "IMAGE ID\tREPOSITORY\tCREATED AT\n" },
+		{ "table {{.ID | upper}}|{{truncate .Tag 1}}", "IMAGE ID|TAG\n" },
+		{ "table {{json .Names}} {{join .Names \",\"}} {{index .Labels \"x\"}}",
+		  "NAMES\tNAMES\tLABELS\n" },
+		{ "table {{.Config.Labels}} {{$.Repository}} {{len .Names}}",
+		  "LABELS\tREPOSITORY\t5\n" },
+		{ "table {{range .Names}}{{.}}{{end}} {{if .ID}}yes{{end}}", "NAMES\tyes\n" },
+		{ "table {{.IPAddress}} {{.NetIO}} {{.PIDs}}", "IP ADDRESS\tNET IO\tPI DS\n" },
+		{ "table {{printf \"%s:%s\" .ID .Tag}}", "IMAGE ID:TAG\n" },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -453,9 +464,14 @@ static void test_format_template_header_map(void **state)
 static void test_format_header_for_field_split(void **state)
 {
 	static const char *const cases[][2] = {
-		{"ID", "ID"},		  {"CreatedAt", "CREATED AT"}, {"IPAddress", "IP ADDRESS"},
-		{"Size2", "SIZE 2"},	  {"CPUPerc", "CPU PERC"},     {"name", "NAME"},
-		{"RepoTags", "REPO TAGS"}, {"", ""},
+		{ "ID", "ID" },
+		{ "CreatedAt", "CREATED AT" },
+		{ "IPAddress", "IP ADDRESS" },
+		{ "Size2", "SIZE 2" },
+		{ "CPUPerc", "CPU PERC" },
+		{ "name", "NAME" },
+		{ "RepoTags", "REPO TAGS" },
+		{ "", "" },
 	};
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		_cleanup_free_ char *h = format_header_for_field(cases[i][0]);
@@ -487,9 +503,9 @@ static void test_format_unescape_tabs(void **state)
 
 static void test_format_json_write_styles(void **state)
 {
-	_cleanup_json_ json_t *v = json_pack("{s:[i,f,b,n], s:{}, s:[], s:s, s:o}", "a", 1, 0.5,
-					     1, "o", "e", "s", "<&>\x01\xe2\x80\xa8", "bad",
-					     json_stringn_nocheck("x\xff", 2));
+	_cleanup_json_ json_t *v =
+		json_pack("{s:[i,f,b,n], s:{}, s:[], s:s, s:o}", "a", 1, 0.5, 1, "o", "e", "s",
+			  "<&>\x01\xe2\x80\xa8", "bad", json_stringn_nocheck("x\xff", 2));
 	_cleanup_strbuf_ struct strbuf c = STRBUF_INIT;
 	_cleanup_strbuf_ struct strbuf p = STRBUF_INIT;
 
@@ -505,7 +521,7 @@ static void test_format_json_write_styles(void **state)
 
 static char *print_list(const char *format, const char *rows_json, bool noheading)
 {
-	static const char *const map[] = {"ID", "IMAGE ID", NULL};
+	static const char *const map[] = { "ID", "IMAGE ID", NULL };
 	_cleanup_json_ json_t *rows = sk_json_parse(rows_json, strlen(rows_json), NULL);
 	_cleanup_error_ struct sk_error *err = NULL;
 	char *buf = NULL;
@@ -532,21 +548,23 @@ static void test_format_print_list_modes(void **state)
 		bool noheading;
 		const char *out;
 	} cases[] = {
-		{NULL, false,
-		 "IMAGE ID      REPOSITORY\nd63da2f4845f  localhost/fmttest\n361caf165500  <x>\n"},
-		{"table", true, "d63da2f4845f  localhost/fmttest\n361caf165500  <x>\n"},
-		{"table {{.Repository}} {{.ID}}", false,
-		 "REPOSITORY         IMAGE ID\nlocalhost/fmttest  d63da2f4845f\n"
-		 "<x>                361caf165500\n"},
-		{"{{.ID}}", false, "d63da2f4845f\n361caf165500\n"},
-		{"{{.ID}}", true, "d63da2f4845f\n361caf165500\n"},
-		{"json", false,
-		 "[\n    {\n        \"ID\": \"d63da2f4845f\",\n        \"Repository\": "
-		 "\"localhost/fmttest\"\n    },\n    {\n        \"ID\": \"361caf165500\",\n"
-		 "        \"Repository\": \"\\u003cx\\u003e\"\n    }\n]\n"},
-		{"{{.Nope}}", false, "ERR: template: output:1:2: executing \"output\" at <.Nope>: "
-				     "can't evaluate field Nope in type map[string]interface {}"},
-		{"{{.ID", false, "ERR: template: output:1: unclosed action"},
+		{ NULL, false,
+		  "IMAGE ID      REPOSITORY\nd63da2f4845f  localhost/fmttest\n361caf165500  "
+		  "<x>\n" },
+		{ "table", true, "d63da2f4845f  localhost/fmttest\n361caf165500  <x>\n" },
+		{ "table {{.Repository}} {{.ID}}", false,
+		  "REPOSITORY         IMAGE ID\nlocalhost/fmttest  d63da2f4845f\n"
+		  "<x>                361caf165500\n" },
+		{ "{{.ID}}", false, "d63da2f4845f\n361caf165500\n" },
+		{ "{{.ID}}", true, "d63da2f4845f\n361caf165500\n" },
+		{ "json", false,
+		  "[\n    {\n        \"ID\": \"d63da2f4845f\",\n        \"Repository\": "
+		  "\"localhost/fmttest\"\n    },\n    {\n        \"ID\": \"361caf165500\",\n"
+		  "        \"Repository\": \"\\u003cx\\u003e\"\n    }\n]\n" },
+		{ "{{.Nope}}", false,
+		  "ERR: template: output:1:2: executing \"output\" at <.Nope>: "
+		  "can't evaluate field Nope in type map[string]interface {}" },
+		{ "{{.ID", false, "ERR: template: output:1: unclosed action" },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -568,18 +586,18 @@ static void test_format_print_list_empty(void **state)
 
 static void test_format_print_one_modes(void **state)
 {
-	_cleanup_json_ json_t *obj = json_pack("{s:s, s:{s:s}}", "Id", "abc", "Config", "User",
-					       "root");
+	_cleanup_json_ json_t *obj =
+		json_pack("{s:s, s:{s:s}}", "Id", "abc", "Config", "User", "root");
 	static const struct {
 		const char *format, *out;
 	} cases[] = {
-		{"{{.ID}}", "abc\n"},
-		{"{{.Config.User}} {{.Config.Env}}|{{.Parent}}", "root |\n"},
-		{"table {{.Id}} {{.Config.User}}", "abc         root\n"},
-		{"json", "{\n    \"Id\": \"abc\",\n    \"Config\": {\n        \"User\": \"root\"\n"
-			 "    }\n}\n"},
-		{"", "{\n    \"Id\": \"abc\",\n    \"Config\": {\n        \"User\": \"root\"\n"
-		     "    }\n}\n"},
+		{ "{{.ID}}", "abc\n" },
+		{ "{{.Config.User}} {{.Config.Env}}|{{.Parent}}", "root |\n" },
+		{ "table {{.Id}} {{.Config.User}}", "abc         root\n" },
+		{ "json", "{\n    \"Id\": \"abc\",\n    \"Config\": {\n        \"User\": \"root\"\n"
+			  "    }\n}\n" },
+		{ "", "{\n    \"Id\": \"abc\",\n    \"Config\": {\n        \"User\": \"root\"\n"
+		      "    }\n}\n" },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {

@@ -149,12 +149,16 @@ static void test_registry_creds_parse_forms(void **state)
 	assert_null(x);
 }
 
-static void test_registry_auth_scheme_to_string_all(void **state)
+static void test_registry_auth_scheme_to_string_round_trip(void **state)
 {
 	assert_string_equal(registry_auth_scheme_to_string(REGISTRY_AUTH_NONE), "none");
 	assert_string_equal(registry_auth_scheme_to_string(REGISTRY_AUTH_BASIC), "basic");
 	assert_string_equal(registry_auth_scheme_to_string(REGISTRY_AUTH_BEARER), "bearer");
 	assert_null(registry_auth_scheme_to_string(_REGISTRY_AUTH_MAX));
+	assert_int_equal(registry_auth_scheme_from_string("Bearer"), REGISTRY_AUTH_BEARER);
+	assert_int_equal(registry_auth_scheme_from_string("basic"), REGISTRY_AUTH_BASIC);
+	assert_int_equal(registry_auth_scheme_from_string("Digest"), _REGISTRY_AUTH_INVALID);
+	assert_int_equal(registry_auth_scheme_from_string(NULL), _REGISTRY_AUTH_INVALID);
 }
 
 int main(void)
@@ -169,7 +173,7 @@ int main(void)
 		cmocka_unit_test(test_registry_token_parse_fields),
 		cmocka_unit_test(test_registry_token_parse_rejects),
 		cmocka_unit_test(test_registry_creds_parse_forms),
-		cmocka_unit_test(test_registry_auth_scheme_to_string_all),
+		cmocka_unit_test(test_registry_auth_scheme_to_string_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,7 +56,10 @@ static void test_registry_client_new_names(void **state)
 	_cleanup_registry_client_ struct registry_client *v6 = client("[::1]:5000", NULL);
 	assert_non_null(v6);
 
-	const char *bad[] = { "", "a/b", "https://x", "a b", "x@y", "a\nb" };
+	_cleanup_registry_client_ struct registry_client *plain = client("localhost", NULL);
+	assert_non_null(plain);
+	const char *bad[] = { "",    "a/b",	 "https://x", "a b",  "x@y",   "a\nb", "host:",
+			      "h:p", "h:123456", "[::1",      "[]:5", ":5000", "h:5:5" };
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		struct registry_client *c = NULL;
 		_cleanup_error_ struct sk_error *err = NULL;
