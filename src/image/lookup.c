@@ -93,28 +93,39 @@ static int lookup_by_digest(struct store *s, const char *input, char **ret, stru
 static int lookup_by_name(struct store *s, const char *input, char **ret, char **ret_name,
 			  struct sk_error **err)
 {
-	struct state_image **all = NULL;
-	int r = state_image_list(s->db, &all, err);
+	/* The common case first: the full name as stored. */
+	_cleanup_image_reference_ struct image_reference *ref = NULL;
+	if (image_reference_parse_unnormalized(input, &ref, NULL) >= 0 && ref->domain &&
+	    !ref->digest) {
+		_cleanup_free_ char *full = NULL;
+		image_reference_free(TAKE_PTR(ref));
+		if (image_reference_parse(input, &ref, NULL) >= 0) {
+			image_reference_tag_default(ref);
+			full = image_reference_format(ref);
+		}
+		if (full && state_image_id_by_name(s->db, full, ret, NULL) >= 0) {
+			if (ret_name)
+				*ret_name = TAKE_PTR(full);
+			return 1;
+		}
+	}
+	_cleanup_strv_free_ char **names = NULL, **ids = NULL;
+	int r = state_image_names_all(s->db, &names, &ids, err);
 	if (r < 0)
 		return r;
 	/* Prefer localhost/ for short names, as podman does; then the newest match. */
-	int found = 0;
-	for (int pass = 0; pass < 2 && !found; pass++) {
-		for (size_t i = 0; all[i] && !found; i++) {
-			STRV_FOREACH (n, all[i]->names) {
-				bool local = strncmp(*n, "localhost/", 10) == 0;
-				if ((pass == 0) != local || !image_name_matches(*n, input))
-					continue;
-				*ret = xstrdup(all[i]->id);
-				if (ret_name)
-					*ret_name = xstrdup(*n);
-				found = 1;
-				break;
-			}
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; names[i]; i++) {
+			bool local = strncmp(names[i], "localhost/", 10) == 0;
+			if ((pass == 0) != local || !image_name_matches(names[i], input))
+				continue;
+			*ret = xstrdup(ids[i]);
+			if (ret_name)
+				*ret_name = xstrdup(names[i]);
+			return 1;
 		}
 	}
-	state_image_list_free(all);
-	return found;
+	return 0;
 }
 
 int image_lookup(struct store *s, const char *input, char **ret_id, char **ret_matched_name,

@@ -63,6 +63,9 @@ int state_image_list(struct state_db *db, struct state_image ***ret, struct sk_e
 /* The ID of the image a full name points at; -ENOENT when none. */
 int state_image_id_by_name(struct state_db *db, const char *name, char **ret_id,
 			   struct sk_error **err);
+/* Every (name, image ID) pair, the newest image's names first. */
+int state_image_names_all(struct state_db *db, char ***ret_names, char ***ret_ids,
+			  struct sk_error **err);
 /* IDs starting with prefix (for short IDs). */
 int state_image_ids_by_prefix(struct state_db *db, const char *prefix, char ***ret,
 			      struct sk_error **err);
