@@ -234,6 +234,7 @@ static void sweep_orphans(struct store *s, char **known)
 
 int store_layer_gc(struct store *s, struct sk_error **err)
 {
+	store_sweep_tmp(s);
 	int r = store_lock(s, err);
 	if (r < 0)
 		return r;

@@ -154,20 +154,34 @@ void store_unlock(struct store *s)
 int store_tmpdir_new(struct store *s, const char *prefix, char **ret_path, int *ret_lock_fd,
 		     struct sk_error **err)
 {
+	/* The lock is taken under a hidden name and renamed next to the directory, so the
+	 * sweeper never sees a lock its owner does not hold yet. */
+	_cleanup_free_ char *hidden = xasprintf("%s/.lock-XXXXXX", s->tmp_dir);
+	_cleanup_close_ int fd = mkostemp(hidden, O_CLOEXEC);
+	if (fd < 0)
+		return sk_err_system(err, errno, "create lock in %s: %s", s->tmp_dir,
+				     strerror(errno));
+	if (flock(fd, LOCK_EX) < 0) {
+		int e = errno;
+		unlink(hidden);
+		return sk_err_system(err, e, "lock %s: %s", hidden, strerror(e));
+	}
 	_cleanup_free_ char *path = NULL;
 	int r = fs_mkdtemp_in(s->tmp_dir, prefix, &path);
-	if (r < 0)
+	if (r < 0) {
+		unlink(hidden);
 		return sk_err_system(err, r, "create work directory in %s: %s", s->tmp_dir,
 				     strerror(-r));
-	/* The lock lives next to the directory so the directory itself stays pristine. */
+	}
 	_cleanup_free_ char *lock = xasprintf("%s.lock", path);
-	int fd = lock_file_take(lock, true, true);
-	if (fd < 0) {
+	if (rename(hidden, lock) < 0) {
+		int e = errno;
+		unlink(hidden);
 		fs_rm_rf(path);
-		return sk_err_system(err, fd, "lock %s: %s", lock, strerror(-fd));
+		return sk_err_system(err, e, "lock %s: %s", lock, strerror(e));
 	}
 	*ret_path = TAKE_PTR(path);
-	*ret_lock_fd = fd;
+	*ret_lock_fd = TAKE_FD(fd);
 	return 0;
 }
 
@@ -179,13 +193,19 @@ void store_sweep_tmp(struct store *s)
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
+		if (strncmp(de->d_name, ".lock-", 6) == 0) {
+			/* A lock whose owner died before naming it. */
+			_cleanup_free_ char *p = path_join(s->tmp_dir, de->d_name);
+			int fd = lock_file_take(p, true, true);
+			if (fd >= 0) {
+				unlink(p);
+				close(fd);
+			}
+			continue;
+		}
 		if (n < 6 || !streq(de->d_name + n - 5, ".lock"))
 			continue;
 		_cleanup_free_ char *lock = path_join(s->tmp_dir, de->d_name);
-		struct stat st;
-		/* A lock made this instant may not be taken by its owner yet. */
-		if (stat(lock, &st) < 0 || st.st_mtime > time(NULL) - 10)
-			continue;
 		int fd = lock_file_take(lock, true, true);
 		if (fd < 0)
 			continue; /* its owner is still at work */
