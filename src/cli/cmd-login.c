@@ -20,7 +20,7 @@
 static int default_registry(struct cli_ctx *ctx, char **ret, struct sk_error **err)
 {
 	_cleanup_config_registries_ struct config_registries *conf = NULL;
-	struct config_registries_opts co = {.path = ctx->global.registries_conf};
+	struct config_registries_opts co = { .path = ctx->global.registries_conf };
 	int r = config_registries_load(&co, &conf, err);
 	if (r < 0)
 		return sk_error_wrap(err, "getting registry from registry.conf, please specify a "
@@ -105,7 +105,7 @@ static int tls_insecure(struct cli_ctx *ctx, const char *tls_verify, const char 
 	}
 	_cleanup_config_registries_ struct config_registries *conf = NULL;
 	_cleanup_error_ struct sk_error *err = NULL;
-	struct config_registries_opts co = {.path = ctx->global.registries_conf};
+	struct config_registries_opts co = { .path = ctx->global.registries_conf };
 	if (config_registries_load(&co, &conf, &err) < 0)
 		return cli_fail(err);
 	*ret = config_registries_is_insecure(conf, registry);
@@ -289,7 +289,7 @@ int cmd_login(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	_cleanup_free_ char *key = NULL, *registry = NULL;
 	if (key_from_args(ctx, argc, argv, &key, &registry, &err) < 0)
 		return cli_fail(err);
-	struct login_req q = {.lo = lo, .key = key, .registry = registry};
+	struct login_req q = { .lo = lo, .key = key, .registry = registry };
 	int rc = tls_insecure(ctx, lo->tls_verify, registry, &q.insecure);
 	if (rc != 0)
 		return rc;
@@ -304,8 +304,8 @@ int cmd_login(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 /* Credentials removed elsewhere than our file: podman tells to use docker logout. */
-static int logout_not_logged_in(struct cli_ctx *ctx, const struct logout_opts *lo,
-				const char *key, const char *registry)
+static int logout_not_logged_in(struct cli_ctx *ctx, const struct logout_opts *lo, const char *key,
+				const char *registry)
 {
 	_cleanup_error_ struct sk_error *err = NULL;
 	_cleanup_free_ char *user = NULL, *pass = NULL;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* push: podman's progress lines on stderr (a bar while a layer uploads on a terminal). */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cmds.h"
@@ -80,6 +82,10 @@ static int push_opts_build(const struct push_opts *po, struct image_push_opts *o
 		return cli_failf("unknown format \"%s\". Choose on of the supported formats: "
 				 "'oci', 'v2s1', or 'v2s2'",
 				 po->format);
+	struct stat st;
+	if (po->authfile && stat(po->authfile, &st) < 0)
+		return cli_failf("stat %s: %s", po->authfile,
+				 errno == ENOENT ? "no such file or directory" : strerror(errno));
 	if (po->tls_verify) {
 		bool b;
 		if (parse_bool(po->tls_verify, &b) < 0)
@@ -94,8 +100,8 @@ int cmd_push(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct push_opts *po = opts_;
 	_cleanup_error_ struct sk_error *err = NULL;
-	struct push_display disp = {.tty = isatty(STDERR_FILENO)};
-	struct image_push_progress progress = {.event = on_event, .userdata = &disp};
+	struct push_display disp = { .tty = isatty(STDERR_FILENO) };
+	struct image_push_progress progress = { .event = on_event, .userdata = &disp };
 	struct image_push_opts o = {
 		.registries_conf = ctx->global.registries_conf,
 		.tls_verify = -1,

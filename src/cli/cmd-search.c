@@ -33,9 +33,8 @@ struct search_filter {
 /* podman's ParseSearchFilter: a bare is-official / is-automated means true. */
 static int search_filter_parse(char **filters, struct search_filter *f)
 {
-	*f = (struct search_filter){.stars = 0, .official = -1, .automated = -1};
-	STRV_FOREACH(spec, filters)
-	{
+	*f = (struct search_filter){ .stars = 0, .official = -1, .automated = -1 };
+	STRV_FOREACH (spec, filters) {
 		const char *eq = strchr(*spec, '=');
 		size_t klen = eq ? (size_t)(eq - *spec) : strlen(*spec);
 		bool is_false = eq && streq(eq + 1, "false");
@@ -65,7 +64,6 @@ static bool search_filter_match(const struct search_filter *f)
 }
 
 struct search_req {
-	struct cli_ctx *ctx;
 	const struct search_opts *so;
 	struct config_registries *conf;
 	struct search_filter filter;
@@ -124,13 +122,15 @@ static int search_catalog(const struct search_req *q, const char *registry, cons
 	if (r < 0)
 		return sk_error_wrap(err, "couldn't search registry \"%s\"", registry);
 	_cleanup_strv_free_ char **found = NULL;
+	size_t n = 0;
 	bool exact = false;
-	STRV_FOREACH(repo, repos)
-	{
-		if (strv_length(found) >= q->limit)
+	STRV_FOREACH (repo, repos) {
+		if (n >= q->limit)
 			break;
-		if (strstr(*repo, term))
-			strv_push(&found, *repo);
+		if (!strstr(*repo, term))
+			continue;
+		strv_push(&found, *repo);
+		n++;
 		exact = exact || streq(*repo, term);
 	}
 	if (!search_filter_match(&q->filter))
@@ -138,9 +138,9 @@ static int search_catalog(const struct search_req *q, const char *registry, cons
 	/* A full match is listed first (bugzilla.redhat.com/1976283). */
 	if (exact)
 		search_row_add(q, registry, term);
-	STRV_FOREACH(repo, found)
-	if (!exact || !streq(*repo, term))
-		search_row_add(q, registry, *repo);
+	STRV_FOREACH (repo, found)
+		if (!exact || !streq(*repo, term))
+			search_row_add(q, registry, *repo);
 	return 0;
 }
 
@@ -159,8 +159,8 @@ static int search_tags(const struct search_req *q, const char *registry, const c
 	if (r < 0)
 		return sk_error_wrap(err, "getting repository tags");
 	_cleanup_free_ char *name = image_reference_name(ref);
-	STRV_FOREACH(t, tags)
-	json_array_append_new(q->rows, search_row(registry, name, *t));
+	STRV_FOREACH (t, tags)
+		json_array_append_new(q->rows, search_row(registry, name, *t));
 	return 0;
 }
 
@@ -230,8 +230,7 @@ static int search_run(struct search_req *q, const char *input)
 	search_targets(q, input, &regs, &term);
 	_cleanup_strv_free_ char **errors = NULL;
 	enum sk_error_kind kind = SK_ERR_REGISTRY;
-	STRV_FOREACH(reg, regs)
-	{
+	STRV_FOREACH (reg, regs) {
 		_cleanup_error_ struct sk_error *err = NULL;
 		int r = q->so->list_tags ? search_tags(q, *reg, term, &err)
 					 : search_catalog(q, *reg, term, &err);
@@ -269,12 +268,11 @@ int cmd_search(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 				 errno == ENOENT ? "no such file or directory" : strerror(errno));
 	_cleanup_error_ struct sk_error *err = NULL;
 	_cleanup_config_registries_ struct config_registries *conf = NULL;
-	struct config_registries_opts co = {.path = ctx->global.registries_conf};
+	struct config_registries_opts co = { .path = ctx->global.registries_conf };
 	if (config_registries_load(&co, &conf, &err) < 0)
 		return cli_fail(err);
 	_cleanup_json_ json_t *rows = json_array();
 	struct search_req q = {
-		.ctx = ctx,
 		.so = so,
 		.conf = conf,
 		.filter = filter,

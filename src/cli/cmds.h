@@ -6,6 +6,8 @@
 
 #include "cli/context.h"
 
+int cmd_help(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
 struct version_opts {
 	char *format;
 };
@@ -79,3 +81,82 @@ struct image_prune_opts {
 	char **filters;
 };
 int cmd_image_prune(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct push_opts {
+	char *authfile;
+	char *cert_dir;
+	char *compression_format;
+	char *creds;
+	char *digestfile;
+	bool disable_content_trust;
+	char *format;
+	bool quiet;
+	bool remove_signatures;
+	char *tls_verify;
+};
+int cmd_push(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct login_opts {
+	char *authfile;
+	char *cert_dir;
+	bool get_login;
+	char *password;
+	bool password_stdin;
+	char *tls_verify;
+	char *username;
+	bool verbose;
+};
+int cmd_login(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct logout_opts {
+	bool all;
+	char *authfile;
+};
+int cmd_logout(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct search_opts {
+	char *authfile;
+	char *cert_dir;
+	bool compatible;
+	char *creds;
+	char **filters;
+	char *format;
+	int limit;
+	bool list_tags;
+	bool no_trunc;
+	char *tls_verify;
+};
+int cmd_search(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct system_df_opts {
+	char *format;
+	bool verbose;
+};
+int cmd_system_df(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct save_opts {
+	bool compress;
+	char *format;
+	bool multi_image;
+	char *output;
+	bool quiet;
+	bool uncompressed;
+};
+int cmd_save(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct load_opts {
+	char *input;
+	bool quiet;
+};
+int cmd_load(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct import_opts {
+	char **changes;
+	char *message;
+	char *platform;
+	char *arch;
+	char *os;
+	char *variant;
+	bool quiet;
+};
+int cmd_import(struct cli_ctx *ctx, void *opts, int argc, char **argv);

@@ -105,6 +105,201 @@ static const struct cli_option image_prune_options[] = {
 	CLI_OPTIONS_END,
 };
 
+static const struct cli_option push_options[] = {
+	{ "authfile", 0, CLI_OPT_STRING, O(push_opts, authfile),
+	  "Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to "
+	  "override",
+	  NULL, 0 },
+	{ "cert-dir", 0, CLI_OPT_STRING, O(push_opts, cert_dir),
+	  "Path to a directory containing TLS certificates and keys", NULL, 0 },
+	{ "compression-format", 0, CLI_OPT_STRING, O(push_opts, compression_format),
+	  "compression format to use", NULL, CLI_OPT_HIDDEN },
+	{ "creds", 0, CLI_OPT_STRING, O(push_opts, creds),
+	  "Credentials (USERNAME:PASSWORD) to use for authenticating to a registry", NULL, 0 },
+	{ "digestfile", 0, CLI_OPT_STRING, O(push_opts, digestfile),
+	  "Write the digest of the pushed image to the specified file", NULL, 0 },
+	{ "disable-content-trust", 0, CLI_OPT_BOOL, O(push_opts, disable_content_trust),
+	  "This is a Docker specific option and is a NOOP", NULL, 0 },
+	{ "format", 'f', CLI_OPT_STRING, O(push_opts, format),
+	  "Manifest type (oci, v2s2, or v2s1) to use in the destination (default is manifest type "
+	  "of source, with fallbacks)",
+	  NULL, 0 },
+	{ "quiet", 'q', CLI_OPT_BOOL, O(push_opts, quiet),
+	  "Suppress output information when pushing images", NULL, 0 },
+	{ "remove-signatures", 0, CLI_OPT_BOOL, O(push_opts, remove_signatures),
+	  "Discard any pre-existing signatures in the image", NULL, 0 },
+	{ "tls-verify", 0, CLI_OPT_STRING, O(push_opts, tls_verify),
+	  "Require HTTPS and verify certificates when contacting registries", "true", 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option login_options[] = {
+	{ "authfile", 0, CLI_OPT_STRING, O(login_opts, authfile),
+	  "path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to "
+	  "override",
+	  NULL, 0 },
+	{ "cert-dir", 0, CLI_OPT_STRING, O(login_opts, cert_dir),
+	  "use certificates at the specified path to access the registry", NULL, 0 },
+	{ "get-login", 0, CLI_OPT_BOOL, O(login_opts, get_login),
+	  "Return the current login user for the registry", NULL, 0 },
+	{ "password", 'p', CLI_OPT_STRING, O(login_opts, password), "Password for registry", NULL,
+	  0 },
+	{ "password-stdin", 0, CLI_OPT_BOOL, O(login_opts, password_stdin),
+	  "Take the password from stdin", NULL, 0 },
+	{ "tls-verify", 0, CLI_OPT_STRING, O(login_opts, tls_verify),
+	  "Require HTTPS and verify certificates when contacting registries", NULL, 0 },
+	{ "username", 'u', CLI_OPT_STRING, O(login_opts, username), "Username for registry", NULL,
+	  0 },
+	{ "verbose", 'v', CLI_OPT_BOOL, O(login_opts, verbose),
+	  "Write more detailed information to stdout", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option logout_options[] = {
+	{ "all", 'a', CLI_OPT_BOOL, O(logout_opts, all),
+	  "Remove the cached credentials for all registries in the auth file", NULL, 0 },
+	{ "authfile", 0, CLI_OPT_STRING, O(logout_opts, authfile),
+	  "path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to "
+	  "override",
+	  NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option search_options[] = {
+	{ "authfile", 0, CLI_OPT_STRING, O(search_opts, authfile),
+	  "Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to "
+	  "override",
+	  NULL, 0 },
+	{ "cert-dir", 0, CLI_OPT_STRING, O(search_opts, cert_dir),
+	  "Path to a directory containing TLS certificates and keys", NULL, 0 },
+	{ "compatible", 0, CLI_OPT_BOOL, O(search_opts, compatible),
+	  "List stars, official and automated columns (Docker compatibility)", NULL, 0 },
+	{ "creds", 0, CLI_OPT_STRING, O(search_opts, creds),
+	  "Credentials (USERNAME:PASSWORD) to use for authenticating to a registry", NULL, 0 },
+	{ "filter", 'f', CLI_OPT_STRV_CSV, O(search_opts, filters),
+	  "Filter output based on conditions provided", "[]", 0 },
+	{ "format", 0, CLI_OPT_STRING, O(search_opts, format),
+	  "Change the output format to JSON or a Go template", NULL, 0 },
+	{ "limit", 0, CLI_OPT_INT, O(search_opts, limit), "Limit the number of results", NULL, 0 },
+	{ "list-tags", 0, CLI_OPT_BOOL, O(search_opts, list_tags),
+	  "List the tags of the input registry", NULL, 0 },
+	{ "no-trunc", 0, CLI_OPT_BOOL, O(search_opts, no_trunc), "Do not truncate the output", NULL,
+	  0 },
+	{ "tls-verify", 0, CLI_OPT_STRING, O(search_opts, tls_verify),
+	  "Require HTTPS and verify certificates when contacting registries", "true", 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option system_df_options[] = {
+	{ "format", 0, CLI_OPT_STRING, O(system_df_opts, format),
+	  "Pretty-print images using a Go template", NULL, 0 },
+	{ "verbose", 'v', CLI_OPT_BOOL, O(system_df_opts, verbose),
+	  "Show detailed information on disk usage", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+#define CMD_PUSH                                                                                   \
+	.handler = cmd_push, .min_args = 1, .max_args = 2,                                         \
+	.usage = "[options] IMAGE [DESTINATION]",                                                  \
+	.summary = "Push an image to a specified destination",                                     \
+	.description = "Pushes a source image to a specified destination.\n\n"                     \
+		       "The Image \"DESTINATION\" uses a \"transport\":\"details\" format; only "  \
+		       "the docker transport (a registry) is supported. Without DESTINATION the "  \
+		       "image is pushed to the name it was given as.",                             \
+	.examples = "selkie push imageID docker://registry.example.com/repository:tag\n"           \
+		    "selkie push --format v2s2 127.0.0.1:5000/busybox:latest",                     \
+	.options = push_options, .opts_size = sizeof(struct push_opts)
+
+#define CMD_SEARCH                                                                                 \
+	.handler = cmd_search, .flags = CLI_CMD_NO_STORE, .min_args = 1, .max_args = 1,            \
+	.usage = "[options] TERM", .summary = "Search registry for image",                         \
+	.description = "Search registries for a given image. Can search all the default "          \
+		       "registries or a specific registry.\n\n"                                    \
+		       "Users can limit the number of results, and filter the output based on "    \
+		       "certain conditions.",                                                      \
+	.examples = "selkie search --filter=is-official --limit 3 alpine\n"                        \
+		    "selkie search registry.fedoraproject.org/  # only works with v2 registries\n" \
+		    "selkie search --format \"table {{.Index}} {{.Name}}\" "                       \
+		    "registry.fedoraproject.org/fedora",                                           \
+	.options = search_options, .opts_size = sizeof(struct search_opts)
+
+static const struct cli_option save_options[] = {
+	{ "compress", 0, CLI_OPT_BOOL, O(save_opts, compress),
+	  "Compress tarball image layers when saving to a directory using the 'dir' transport. "
+	  "(default is same compression type as source)",
+	  NULL, 0 },
+	{ "format", 0, CLI_OPT_STRING, O(save_opts, format),
+	  "Save image to oci-archive, oci-dir (directory with oci manifest type), docker-archive",
+	  "\"docker-archive\"", 0 },
+	{ "multi-image-archive", 'm', CLI_OPT_BOOL, O(save_opts, multi_image),
+	  "Interpret additional arguments as images not tags and create a multi-image-archive "
+	  "(only for docker-archive)",
+	  NULL, 0 },
+	{ "output", 'o', CLI_OPT_STRING, O(save_opts, output),
+	  "Write to a specified file (default: stdout, which must be redirected)", NULL, 0 },
+	{ "quiet", 'q', CLI_OPT_BOOL, O(save_opts, quiet), "Suppress the output", NULL, 0 },
+	{ "uncompressed", 0, CLI_OPT_BOOL, O(save_opts, uncompressed),
+	  "Accept uncompressed layers when copying OCI images", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option load_options[] = {
+	{ "input", 'i', CLI_OPT_STRING, O(load_opts, input),
+	  "Read from specified archive file (default: stdin)", NULL, 0 },
+	{ "quiet", 'q', CLI_OPT_BOOL, O(load_opts, quiet), "Suppress the output", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option import_options[] = {
+	{ "arch", 0, CLI_OPT_STRING, O(import_opts, arch),
+	  "Set the architecture of the imported image", NULL, 0 },
+	{ "change", 'c', CLI_OPT_STRV, O(import_opts, changes),
+	  "Apply the following possible instructions to the created image (default []): CMD | "
+	  "ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | USER | VOLUME | WORKDIR",
+	  NULL, 0 },
+	{ "message", 'm', CLI_OPT_STRING, O(import_opts, message),
+	  "Set commit message for imported image", NULL, 0 },
+	{ "os", 0, CLI_OPT_STRING, O(import_opts, os), "Set the OS of the imported image", NULL,
+	  0 },
+	{ "platform", 0, CLI_OPT_STRING, O(import_opts, platform),
+	  "Set the OS/ARCH[/VARIANT] of the imported image", NULL, 0 },
+	{ "quiet", 'q', CLI_OPT_BOOL, O(import_opts, quiet), "Suppress output", NULL, 0 },
+	{ "variant", 0, CLI_OPT_STRING, O(import_opts, variant),
+	  "Set the variant of the imported image", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+#define CMD_SAVE                                                                                   \
+	.handler = cmd_save, .min_args = 1, .max_args = -1, .usage = "[options] IMAGE [IMAGE...]", \
+	.summary = "Save image(s) to an archive",                                                  \
+	.description = "Save an image to docker-archive or oci-archive on the local machine. "     \
+		       "Default is docker-archive.",                                               \
+	.examples = "selkie save --quiet -o myimage.tar imageID\n"                                 \
+		    "selkie save --format oci-dir -o ubuntu-dir ubuntu\n"                          \
+		    "selkie save > alpine-all.tar alpine:latest",                                  \
+	.options = save_options, .opts_size = sizeof(struct save_opts)
+
+#define CMD_LOAD                                                                                   \
+	.handler = cmd_load, .min_args = 0, .max_args = 0, .usage = "[options]",                   \
+	.summary = "Load image(s) from a tar archive",                                             \
+	.description = "Loads an image from a locally stored archive (tar file) into container "   \
+		       "storage.",                                                                 \
+	.options = load_options, .opts_size = sizeof(struct load_opts)
+
+#define CMD_IMPORT                                                                                 \
+	.handler = cmd_import, .min_args = 1, .max_args = 2, .usage = "[options] PATH [REFERENCE]", \
+	.summary = "Import a tarball to create a filesystem image",                                \
+	.description = "Create a container image from the contents of the specified tarball "      \
+		       "(.tar, .tar.gz, .tgz, .bzip, .tar.xz, .txz).\n\n"                           \
+		       "Note remote tar balls can be specified, via web address.\n"                \
+		       "Optionally tag the image. You can specify the instructions using the "     \
+		       "--change option.",                                                         \
+	.examples = "selkie import https://example.com/ctr.tar url-image\n"                        \
+		    "cat ctr.tar | selkie -q import --message \"importing the ctr.tar tarball\" - " \
+		    "image-imported\n"                                                             \
+		    "cat ctr.tar | selkie import -",                                               \
+	.options = import_options, .opts_size = sizeof(struct import_opts)
+
 #define CMD_PULL                                                                                   \
 	.handler = cmd_pull, .min_args = 1, .max_args = -1, .usage = "[options] IMAGE [IMAGE...]", \
 	.summary = "Pull an image from a registry",                                                \
@@ -158,6 +353,7 @@ static const struct cli_command image_commands[] = {
 	  .description = "If the named image exists in local storage, selkie image exists exits "
 			 "with 0, otherwise the exit code will be 1." },
 	{ .name = "history", CMD_HISTORY },
+	{ .name = "import", CMD_IMPORT },
 	{ .name = "inspect",
 	  .handler = cmd_image_inspect,
 	  .min_args = 1,
@@ -169,6 +365,7 @@ static const struct cli_command image_commands[] = {
 	  .options = image_inspect_options,
 	  .opts_size = sizeof(struct image_inspect_opts) },
 	{ .name = "list", .aliases = ALIASES("ls"), CMD_IMAGES },
+	{ .name = "load", CMD_LOAD },
 	{ .name = "prune",
 	  .handler = cmd_image_prune,
 	  .min_args = 0,
@@ -179,13 +376,25 @@ static const struct cli_command image_commands[] = {
 	  .options = image_prune_options,
 	  .opts_size = sizeof(struct image_prune_opts) },
 	{ .name = "pull", CMD_PULL },
+	{ .name = "push", CMD_PUSH },
 	{ .name = "rm", CMD_RMI },
+	{ .name = "save", CMD_SAVE },
+	{ .name = "search", CMD_SEARCH },
 	{ .name = "tag", CMD_TAG },
 	{ .name = "untag", CMD_UNTAG },
 	CLI_COMMANDS_END,
 };
 
 static const struct cli_command system_commands[] = {
+	{ .name = "df",
+	  .handler = cmd_system_df,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
+	  .summary = "Show selkie disk usage",
+	  .description = "Show selkie disk usage for images, containers and volumes.",
+	  .options = system_df_options,
+	  .opts_size = sizeof(struct system_df_opts) },
 	{ .name = "info",
 	  .handler = cmd_info,
 	  .min_args = 0,
@@ -200,6 +409,9 @@ static const struct cli_command system_commands[] = {
 };
 
 static const struct cli_command root_commands[] = {
+	{ .name = "help", .handler = cmd_help, .min_args = 0, .max_args = -1,
+	  .flags = CLI_CMD_NO_STORE, .usage = "[command]", .summary = "Help about any command",
+	  .description = "Help provides help for any command in the application." },
 	{ .name = "history", CMD_HISTORY },
 	{ .name = "image",
 	  .summary = "Manage images",
@@ -207,6 +419,7 @@ static const struct cli_command root_commands[] = {
 	  .usage = "[command]",
 	  .subcommands = image_commands },
 	{ .name = "images", CMD_IMAGES },
+	{ .name = "import", CMD_IMPORT },
 	{ .name = "info",
 	  .handler = cmd_info,
 	  .min_args = 0,
@@ -227,8 +440,38 @@ static const struct cli_command root_commands[] = {
 			 "ID.",
 	  .options = inspect_options,
 	  .opts_size = sizeof(struct inspect_opts) },
+	{ .name = "load", CMD_LOAD },
+	{ .name = "login",
+	  .handler = cmd_login,
+	  .flags = CLI_CMD_NO_STORE,
+	  .min_args = 0,
+	  .max_args = 1,
+	  .usage = "[options] [REGISTRY]",
+	  .summary = "Login to a container registry",
+	  .description = "Login to a container registry on a specified server.",
+	  .examples = "selkie login quay.io\n"
+		      "selkie login --username ... --password ... quay.io\n"
+		      "selkie login --authfile dir/auth.json quay.io",
+	  .options = login_options,
+	  .opts_size = sizeof(struct login_opts) },
+	{ .name = "logout",
+	  .handler = cmd_logout,
+	  .flags = CLI_CMD_NO_STORE,
+	  .min_args = 0,
+	  .max_args = 1,
+	  .usage = "[options] [REGISTRY]",
+	  .summary = "Logout of a container registry",
+	  .description = "Remove the cached username and password for the registry.",
+	  .examples = "selkie logout quay.io\n"
+		      "selkie logout --authfile dir/auth.json quay.io\n"
+		      "selkie logout --all",
+	  .options = logout_options,
+	  .opts_size = sizeof(struct logout_opts) },
 	{ .name = "pull", CMD_PULL },
+	{ .name = "push", CMD_PUSH },
 	{ .name = "rmi", CMD_RMI },
+	{ .name = "save", CMD_SAVE },
+	{ .name = "search", CMD_SEARCH },
 	{ .name = "system",
 	  .summary = "Manage selkie",
 	  .description = "Manage selkie",

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cli/cmds.h"
 #include "cli/options.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -109,4 +110,21 @@ void cli_help_print(const struct cli_command *cmd, const char *path, FILE *out)
 	if (!opts && cmd == cli_root_command())
 		opts = cli_global_options();
 	cli_options_print_help(opts, out);
+}
+
+int cmd_help(struct cli_ctx *ctx, void *opts, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_root_command();
+	_cleanup_free_ char *path = xstrdup("selkie");
+	for (int i = 0; i < argc; i++) {
+		const struct cli_command *sub = cli_command_find(cmd, argv[i]);
+		if (!sub)
+			return cli_help_unknown_command(cmd, path, argv[i]);
+		char *p = xasprintf("%s %s", path, sub->name);
+		free(path);
+		path = p;
+		cmd = sub;
+	}
+	cli_help_print(cmd, path, stdout);
+	return 0;
 }

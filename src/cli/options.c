@@ -210,7 +210,9 @@ int cli_options_parse(const struct cli_option *options, void *opts, struct cli_g
 		if (c >= 256) {
 			idx = (size_t)(c - 256);
 		} else {
-			for (size_t i = 0; i < n; i++)
+			/* A command's own short flag comes first and wins over a global one
+			 * (`system df -v` is --verbose, not --version). */
+			for (size_t i = 0; i < n && idx == n; i++)
 				if (slots[i].opt->short_name == c)
 					idx = i;
 		}

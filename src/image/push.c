@@ -43,18 +43,21 @@ const char *image_push_format_to_string(enum image_push_format f)
 
 /* Media types with an equivalent in the other format: {OCI, Docker}. */
 static const char *const media_type_pairs[][2] = {
-	{MT_OCI_CONFIG, MT_DOCKER_CONFIG},
-	{MT_OCI_LAYER_GZIP, MT_DOCKER_LAYER_GZIP},
-	{MT_OCI_LAYER, "application/vnd.docker.image.rootfs.diff.tar"},
-	{"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-	 "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"},
-	{"application/vnd.oci.image.layer.nondistributable.v1.tar",
-	 "application/vnd.docker.image.rootfs.foreign.diff.tar"},
+	{ MT_OCI_CONFIG, MT_DOCKER_CONFIG },
+	{ MT_OCI_LAYER_GZIP, MT_DOCKER_LAYER_GZIP },
+	{ MT_OCI_LAYER, "application/vnd.docker.image.rootfs.diff.tar" },
+	{ "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+	  "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip" },
+	{ "application/vnd.oci.image.layer.nondistributable.v1.tar",
+	  "application/vnd.docker.image.rootfs.foreign.diff.tar" },
 };
 
 /* mt as the format to_oci asks for; NULL when it has no equivalent. */
 static const char *media_type_convert(const char *mt, bool to_oci)
 {
+	const char *own = to_oci ? "application/vnd.oci." : "application/vnd.docker.";
+	if (strneq(mt, own, strlen(own)))
+		return mt;
 	for (size_t i = 0; i < ELEMENTSOF(media_type_pairs); i++)
 		if (streq(mt, media_type_pairs[i][0]) || streq(mt, media_type_pairs[i][1]))
 			return media_type_pairs[i][to_oci ? 0 : 1];
@@ -90,11 +93,12 @@ static int layers_build(const struct image_manifest *m, bool to_oci, json_t *lay
 		const struct image_descriptor *l = &m->layers[i];
 		const char *mt = media_type_convert(l->media_type, to_oci);
 		if (!mt && !to_oci && strstr(l->media_type, "zstd"))
-			return sk_err_invalid(err,
-					      "creating an updated image manifest: error during "
-					      "manifest conversion: \"%s\": zstd compression is not "
-					      "supported for docker images",
-					      l->media_type);
+			return sk_err_invalid(
+				err,
+				"creating an updated image manifest: error during "
+				"manifest conversion: \"%s\": zstd compression is not "
+				"supported for docker images",
+				l->media_type);
 		if (!mt)
 			return sk_err_invalid(err,
 					      "creating an updated image manifest: error during "
@@ -123,9 +127,9 @@ int image_push_manifest_convert(const struct image_manifest *m, const char *to_m
 	_cleanup_json_ json_t *doc = json_object();
 	json_object_set_new(doc, "schemaVersion", json_integer(2));
 	sk_json_set_str(doc, "mediaType", to_media_type);
-	json_object_set_new(doc, "config",
-			    descriptor_build(&m->config, cmt, json_object_get(m->doc, "config"),
-					     to_oci));
+	json_object_set_new(
+		doc, "config",
+		descriptor_build(&m->config, cmt, json_object_get(m->doc, "config"), to_oci));
 	json_t *layers = json_array();
 	json_object_set_new(doc, "layers", layers);
 	int r = layers_build(m, to_oci, layers, err);
@@ -221,8 +225,7 @@ static int manifest_prepare(struct push_job *j, struct image_manifest **ret_m, c
 	return image_push_manifest_convert(*ret_m, want, ret_body, ret_len, err);
 }
 
-static int push_job_run(struct push_job *j, char ret_digest[DIGEST_STR_LEN],
-			struct sk_error **err)
+static int push_job_run(struct push_job *j, char ret_digest[DIGEST_STR_LEN], struct sk_error **err)
 {
 	_cleanup_manifest_ struct image_manifest *m = NULL;
 	_cleanup_free_ char *body = NULL, *mt = NULL;
@@ -249,8 +252,7 @@ static int push_job_run(struct push_job *j, char ret_digest[DIGEST_STR_LEN],
  * blobs from instead of uploading them. */
 static char *mount_source(const struct state_image *img, const struct image_reference *dest)
 {
-	STRV_FOREACH(rd, img->repo_digests)
-	{
+	STRV_FOREACH (rd, img->repo_digests) {
 		_cleanup_image_reference_ struct image_reference *ref = NULL;
 		if (image_reference_parse(*rd, &ref, NULL) < 0)
 			continue;
@@ -263,8 +265,8 @@ static char *mount_source(const struct state_image *img, const struct image_refe
 static bool transport_is_other(const char *d)
 {
 	static const char *const transports[] = {
-		"oci",		 "oci-archive", "dir", "docker-archive", "docker-daemon",
-		"containers-storage", "sif",	"tarball",
+		"oci",		 "oci-archive",	       "dir", "docker-archive",
+		"docker-daemon", "containers-storage", "sif", "tarball",
 	};
 	size_t n = strcspn(d, ":");
 	for (size_t i = 0; d[n] == ':' && i < ELEMENTSOF(transports); i++)
@@ -280,8 +282,9 @@ static int push_destination(const char *image, const char *destination,
 	if (strneq(d, "docker://", 9))
 		d += 9;
 	else if (transport_is_other(d))
-		return sk_err_invalid(err, "pushing to \"%s\": only the docker transport is "
-					   "supported",
+		return sk_err_invalid(err,
+				      "pushing to \"%s\": only the docker transport is "
+				      "supported",
 				      d);
 	_cleanup_image_reference_ struct image_reference *ref = NULL;
 	int r = image_reference_parse(d, &ref, err);
@@ -300,7 +303,7 @@ static int push_client(const struct image_push_opts *o, const struct image_refer
 		       struct registry_client **ret, struct sk_error **err)
 {
 	_cleanup_config_registries_ struct config_registries *conf = NULL;
-	struct config_registries_opts co = {.path = o->registries_conf};
+	struct config_registries_opts co = { .path = o->registries_conf };
 	int r = config_registries_load(&co, &conf, err);
 	if (r < 0)
 		return r;
@@ -308,7 +311,8 @@ static int push_client(const struct image_push_opts *o, const struct image_refer
 	if (config_registries_is_blocked(conf, full))
 		return sk_error_set(err, SK_ERR_REGISTRY, EACCES,
 				    "registry %s is blocked in %s or registries.conf.d",
-				    dest->domain, conf->sources ? conf->sources : "registries.conf");
+				    dest->domain,
+				    conf->sources ? conf->sources : "registries.conf");
 	struct registry_opts ro = {
 		.insecure = o->tls_verify < 0 ? config_registries_is_insecure(conf, dest->domain)
 					      : !o->tls_verify,
