@@ -30,7 +30,7 @@ static void on_copy(void *userdata, enum image_copy_event ev, const char *digest
 	}
 }
 
-static const struct image_copy_progress copy_progress = {.event = on_copy};
+static const struct image_copy_progress copy_progress = { .event = on_copy };
 
 int cmd_save(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
@@ -78,8 +78,8 @@ int cmd_load(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	_cleanup_strv_free_ char **loaded = NULL;
 	if (image_load(s, &lo, &loaded, &err) < 0)
 		return cli_fail(err);
-	STRV_FOREACH(l, loaded)
-	printf("Loaded image: %s\n", *l);
+	STRV_FOREACH (l, loaded)
+		printf("Loaded image: %s\n", *l);
 	return 0;
 }
 
@@ -118,6 +118,8 @@ int cmd_import(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct store *s;
 	if (cli_ctx_store(ctx, &s, &err) < 0)
 		return cli_fail(err);
+	if (!io->quiet && image_import_source_is_url(o.source))
+		fprintf(stderr, "Downloading from \"%s\"\n", o.source);
 	_cleanup_free_ char *id = NULL;
 	if (image_import(s, &o, &id, &err) < 0)
 		return cli_fail(err);

@@ -287,17 +287,19 @@ static const struct cli_option import_options[] = {
 	.options = load_options, .opts_size = sizeof(struct load_opts)
 
 #define CMD_IMPORT                                                                                 \
-	.handler = cmd_import, .min_args = 1, .max_args = 2, .usage = "[options] PATH [REFERENCE]", \
+	.handler = cmd_import, .min_args = 1, .max_args = 2,                                       \
+	.usage = "[options] PATH [REFERENCE]",                                                     \
 	.summary = "Import a tarball to create a filesystem image",                                \
 	.description = "Create a container image from the contents of the specified tarball "      \
-		       "(.tar, .tar.gz, .tgz, .bzip, .tar.xz, .txz).\n\n"                           \
+		       "(.tar, .tar.gz, .tgz, .bzip, .tar.xz, .txz).\n\n"                          \
 		       "Note remote tar balls can be specified, via web address.\n"                \
 		       "Optionally tag the image. You can specify the instructions using the "     \
 		       "--change option.",                                                         \
-	.examples = "selkie import https://example.com/ctr.tar url-image\n"                        \
-		    "cat ctr.tar | selkie -q import --message \"importing the ctr.tar tarball\" - " \
-		    "image-imported\n"                                                             \
-		    "cat ctr.tar | selkie import -",                                               \
+	.examples =                                                                                \
+		"selkie import https://example.com/ctr.tar url-image\n"                            \
+		"cat ctr.tar | selkie -q import --message \"importing the ctr.tar tarball\" - "    \
+		"image-imported\n"                                                                 \
+		"cat ctr.tar | selkie import -",                                                   \
 	.options = import_options, .opts_size = sizeof(struct import_opts)
 
 #define CMD_PULL                                                                                   \

@@ -150,6 +150,7 @@ struct format_exec {
 	const char *const *header_map; /* header mode: field name → column header pairs */
 	bool header_mode;
 	bool lenient; /* a missing field of a struct-like object is "" rather than an error */
+	const json_t *top; /* the data executed on: always a struct, so unknown fields fail */
 	bool failed;
 	enum format_flow flow;
 	uint64_t steps;

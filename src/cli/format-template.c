@@ -161,6 +161,7 @@ static int exec_one(const struct format_template *t, json_t *data, struct strbuf
 		.header_map = header_map,
 		.header_mode = header,
 		.lenient = t->lenient,
+		.top = data,
 	};
 	size_t start = out->len;
 

@@ -37,8 +37,9 @@ static int path_check(const char *path, struct sk_error **err)
 {
 	_cleanup_free_ char *clean = NULL;
 	if (isempty(path) || path[0] == '/' || safe_path_clean(path, &clean) < 0 || !*clean)
-		return sk_err_corrupt(err, "invalid manifest.json: path \"%s\" is outside the "
-					   "archive",
+		return sk_err_corrupt(err,
+				      "invalid manifest.json: path \"%s\" is outside the "
+				      "archive",
 				      path ? path : "");
 	return 0;
 }
@@ -138,8 +139,7 @@ static int config_name_check(const char *path, const char *digest, struct sk_err
 
 static int names_from_tags(char *const *tags, char ***ret, struct sk_error **err)
 {
-	STRV_FOREACH(t, tags)
-	{
+	STRV_FOREACH (t, tags) {
 		_cleanup_image_reference_ struct image_reference *ref = NULL;
 		if (image_reference_parse(*t, &ref, NULL) < 0 || ref->digest)
 			return sk_err_corrupt(err, "invalid manifest.json: invalid RepoTag \"%s\"",
@@ -214,7 +214,7 @@ int image_docker_archive_read(struct image_load_ctx *lc, struct image_archive_tr
 	if (r >= 0)
 		r = image_docker_manifest_parse(body, len, &m, err);
 	for (size_t i = 0; r >= 0 && i < m->n_entries; i++) {
-		struct image_load_item it = {0};
+		struct image_load_item it = { 0 };
 		r = entry_read(lc, t, &m->entries[i], &it, err);
 		if (r >= 0)
 			image_load_ctx_add(lc, &it);
@@ -252,7 +252,7 @@ static int layer_write(struct store *s, const struct state_layer *l, const char 
 	int r = image_archive_writer_begin(w, name, l->diff_size, err);
 	if (r < 0)
 		return r;
-	struct layer_copy c = {.w = w, .l = l};
+	struct layer_copy c = { .w = w, .l = l };
 	struct image_layer_info info;
 	r = image_layer_read(fd, true, layer_copy_data, &c, &info, err);
 	if (r < 0)
@@ -282,9 +282,10 @@ static void legacy_id(const char *config_digest, const char *chain_id, char out[
 
 static char *legacy_json(const char *id, const char *parent, const json_t *cfg)
 {
-	static const char *const keys[] = {"architecture",     "config",  "container",
-					   "container_config", "created", "docker_version",
-					   "os"};
+	static const char *const keys[] = {
+		"architecture", "config",	  "container", "container_config",
+		"created",	"docker_version", "os"
+	};
 	_cleanup_json_ json_t *o = json_object();
 	for (size_t i = 0; cfg && i < ELEMENTSOF(keys); i++) {
 		json_t *v = json_object_get(cfg, keys[i]);
@@ -338,8 +339,7 @@ static int legacy_write(struct docker_writer *dw, const struct image_save_parts 
 
 static void repos_add(json_t *repos, char *const *tags, const char *top)
 {
-	STRV_FOREACH(t, tags)
-	{
+	STRV_FOREACH (t, tags) {
 		_cleanup_image_reference_ struct image_reference *ref = NULL;
 		if (!*top || image_reference_parse(*t, &ref, NULL) < 0 || !ref->tag)
 			continue;
@@ -386,8 +386,8 @@ static int item_write(struct docker_writer *dw, const struct image_save_item *it
 	return r;
 }
 
-static int add_json(struct image_archive_writer *w, const char *name, const json_t *v,
-		    size_t flags, struct sk_error **err)
+static int add_json(struct image_archive_writer *w, const char *name, const json_t *v, size_t flags,
+		    struct sk_error **err)
 {
 	_cleanup_free_ char *text = sk_json_dump(v, JSON_COMPACT | flags);
 	return image_archive_writer_add_bytes(w, name, text, strlen(text), err);

@@ -30,8 +30,8 @@ void image_oci_refs_free(struct image_oci_ref *refs, size_t n)
 	free(refs);
 }
 
-int image_oci_index_parse(const char *body, size_t len, struct image_oci_ref **ret,
-			  size_t *ret_n, struct sk_error **err)
+int image_oci_index_parse(const char *body, size_t len, struct image_oci_ref **ret, size_t *ret_n,
+			  struct sk_error **err)
 {
 	_cleanup_index_ struct image_index *ix = NULL;
 	int r = image_index_parse(body, len, MT_OCI_INDEX, &ix, err);
@@ -85,7 +85,8 @@ static int blob_read(struct image_archive_tree *t, const char *digest, int64_t s
 	if (!streq(got, digest))
 		return sk_err_corrupt(err, "blob %s: digest mismatch: got %s", digest, got);
 	if (size >= 0 && (uint64_t)size != len)
-		return sk_err_corrupt(err, "blob %s: size mismatch: %zu bytes, descriptor says %lld",
+		return sk_err_corrupt(err,
+				      "blob %s: size mismatch: %zu bytes, descriptor says %lld",
 				      digest, len, (long long)size);
 	*ret = TAKE_PTR(buf);
 	*ret_len = len;
@@ -177,8 +178,8 @@ static int ref_read(struct image_load_ctx *lc, struct image_archive_tree *t,
 		    const struct image_oci_ref *ref, struct image_load_item *it,
 		    struct sk_error **err)
 {
-	static const char *const manifest_types[] = {MT_OCI_MANIFEST, MT_DOCKER_MANIFEST};
-	static const char *const config_types[] = {MT_OCI_CONFIG, MT_DOCKER_CONFIG};
+	static const char *const manifest_types[] = { MT_OCI_MANIFEST, MT_DOCKER_MANIFEST };
+	static const char *const config_types[] = { MT_OCI_CONFIG, MT_DOCKER_CONFIG };
 	_cleanup_manifest_ struct image_manifest *m = NULL;
 	_cleanup_json_ json_t *cfg = NULL;
 	int r = manifest_read(t, ref, &m, it, err);
@@ -209,7 +210,7 @@ int image_oci_layout_read(struct image_load_ctx *lc, struct image_archive_tree *
 	if (r >= 0)
 		r = image_oci_index_parse(body, len, &refs, &n, err);
 	for (size_t i = 0; r >= 0 && i < n; i++) {
-		struct image_load_item it = {0};
+		struct image_load_item it = { 0 };
 		r = ref_read(lc, t, &refs[i], &it, err);
 		if (r >= 0)
 			image_load_ctx_add(lc, &it);
@@ -224,8 +225,8 @@ int image_oci_layout_read(struct image_load_ctx *lc, struct image_archive_tree *
 /* The compression of a stored blob whose media type does not say, from its first bytes. */
 static enum store_compression blob_sniff(struct store *s, const char *digest)
 {
-	static const unsigned char gz[] = {0x1f, 0x8b}, zst[] = {0x28, 0xb5, 0x2f, 0xfd};
-	unsigned char head[4] = {0};
+	static const unsigned char gz[] = { 0x1f, 0x8b }, zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	unsigned char head[4] = { 0 };
 	_cleanup_close_ int fd = store_blob_open(s, digest, NULL);
 	if (fd < 0 || fd_read_full(fd, head, sizeof(head)) < 0)
 		return STORE_COMPRESSION_GZIP;
@@ -273,8 +274,8 @@ struct oci_writer {
 	json_t *index;
 };
 
-static int blob_bytes_write(struct oci_writer *ow, const char *digest, const void *data,
-			    size_t len, struct sk_error **err)
+static int blob_bytes_write(struct oci_writer *ow, const char *digest, const void *data, size_t len,
+			    struct sk_error **err)
 {
 	_cleanup_free_ char *path = xasprintf("blobs/sha256/%s", digest_hex(digest));
 	if (strv_contains(ow->written, path))
@@ -334,10 +335,10 @@ static int item_write(struct oci_writer *ow, const struct image_save_item *it,
 }
 
 int image_oci_layout_write(struct store *s, const struct image_save_item *items, size_t n,
-			   struct image_archive_writer *w, const struct image_copy_progress *progress,
-			   struct sk_error **err)
+			   struct image_archive_writer *w,
+			   const struct image_copy_progress *progress, struct sk_error **err)
 {
-	struct oci_writer ow = {.s = s, .w = w, .progress = progress, .index = json_array()};
+	struct oci_writer ow = { .s = s, .w = w, .progress = progress, .index = json_array() };
 	int r = image_archive_writer_add_bytes(w, "oci-layout", OCI_LAYOUT_FILE,
 					       strlen(OCI_LAYOUT_FILE), err);
 	if (r >= 0)

@@ -22,8 +22,8 @@ struct image_oci_ref {
 };
 
 /* Parse index.json: its manifests with their ref names. CORRUPT on bad input. */
-int image_oci_index_parse(const char *body, size_t len, struct image_oci_ref **ret,
-			  size_t *ret_n, struct sk_error **err);
+int image_oci_index_parse(const char *body, size_t len, struct image_oci_ref **ret, size_t *ret_n,
+			  struct sk_error **err);
 void image_oci_refs_free(struct image_oci_ref *refs, size_t n);
 /* The path of a blob inside a layout ("blobs/sha256/<hex>"); INVALID for other algorithms. */
 int image_oci_blob_path(const char *digest, char **ret, struct sk_error **err);
@@ -33,5 +33,5 @@ int image_oci_layout_read(struct image_load_ctx *lc, struct image_archive_tree *
 			  struct sk_error **err);
 /* Write the images as one OCI layout (tar or directory, as w is). */
 int image_oci_layout_write(struct store *s, const struct image_save_item *items, size_t n,
-			   struct image_archive_writer *w, const struct image_copy_progress *progress,
-			   struct sk_error **err);
+			   struct image_archive_writer *w,
+			   const struct image_copy_progress *progress, struct sk_error **err);

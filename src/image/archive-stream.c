@@ -106,8 +106,7 @@ int image_archive_writer_add_dir(struct image_archive_writer *w, const char *nam
 	if (w->tar)
 		return tar_header(w, name, AE_IFDIR, 0755, 0, NULL, err);
 	if (mkdirat(w->dir_fd, name, 0755) < 0 && errno != EEXIST)
-		return sk_err_system(err, errno, "create %s/%s: %s", w->dir, name,
-				     strerror(errno));
+		return sk_err_system(err, errno, "create %s/%s: %s", w->dir, name, strerror(errno));
 	return 0;
 }
 
@@ -117,8 +116,7 @@ int image_archive_writer_add_symlink(struct image_archive_writer *w, const char 
 	if (w->tar)
 		return tar_header(w, name, AE_IFLNK, 0777, 0, target, err);
 	if (symlinkat(target, w->dir_fd, name) < 0)
-		return sk_err_system(err, errno, "create %s/%s: %s", w->dir, name,
-				     strerror(errno));
+		return sk_err_system(err, errno, "create %s/%s: %s", w->dir, name, strerror(errno));
 	return 0;
 }
 
@@ -132,8 +130,8 @@ int image_archive_writer_begin(struct image_archive_writer *w, const char *name,
 		if (r < 0)
 			return r;
 	} else {
-		w->file_fd = openat(w->dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				    0644);
+		w->file_fd =
+			openat(w->dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (w->file_fd < 0)
 			return sk_err_system(err, errno, "create %s/%s: %s", w->dir, name,
 					     strerror(errno));
@@ -205,8 +203,8 @@ int image_archive_writer_add_fd(struct image_archive_writer *w, const char *name
 	char buf[65536];
 	uint64_t done = 0;
 	while (r >= 0 && done < size) {
-		ssize_t n = RETRY_EINTR(read(fd, buf, (size_t)MIN((uint64_t)sizeof(buf),
-								    size - done)));
+		ssize_t n =
+			RETRY_EINTR(read(fd, buf, (size_t)MIN((uint64_t)sizeof(buf), size - done)));
 		if (n < 0)
 			return sk_err_system(err, errno, "read %s: %s", name, strerror(errno));
 		if (n == 0)
@@ -271,8 +269,7 @@ static int reader_drain(struct layer_reader *lr)
 static int layer_fail(struct layer_reader *lr, struct archive *a, struct sk_error **err)
 {
 	if (lr->read_errno)
-		return sk_err_system(err, lr->read_errno, "read: %s",
-				     strerror(lr->read_errno));
+		return sk_err_system(err, lr->read_errno, "read: %s", strerror(lr->read_errno));
 	const char *why = archive_error_string(a);
 	if (!why)
 		why = "unreadable data";
@@ -392,7 +389,7 @@ int image_layer_read(int fd, bool any_filter, image_layer_data_fn fn, void *user
 	_cleanup_digester_ struct digester *diff = digester_new();
 	lr->fd = fd;
 	lr->blob = blob;
-	struct layer_stream ls = {.diff = diff, .fn = fn, .userdata = userdata};
+	struct layer_stream ls = { .diff = diff, .fn = fn, .userdata = userdata };
 	struct archive *a = archive_read_new();
 	if (!a)
 		abort();

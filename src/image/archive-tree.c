@@ -115,8 +115,8 @@ static int follow(const char *cur, size_t plen, const char *link, char **ret)
 		return -EXDEV;
 	const char *slash = memrchr(cur, '/', plen);
 	size_t dlen = slash ? (size_t)(slash - cur) : 0;
-	_cleanup_free_ char *joined = xasprintf("%.*s%s%s%s", (int)dlen, cur, dlen ? "/" : "",
-						link, cur + plen);
+	_cleanup_free_ char *joined =
+		xasprintf("%.*s%s%s%s", (int)dlen, cur, dlen ? "/" : "", link, cur + plen);
 	return safe_path_clean(joined, ret);
 }
 
@@ -180,7 +180,8 @@ static int member_open(struct image_archive_tree *t, const char *path, uint64_t 
 			return outside(path, err);
 		fd = safe_path_open(t->root_fd, clean, O_RDONLY, 0);
 		if (fd == -ENOENT)
-			return sk_err_corrupt(err, "file \"%s\" not found in \"%s\"", path, t->root);
+			return sk_err_corrupt(err, "file \"%s\" not found in \"%s\"", path,
+					      t->root);
 		if (fd < 0)
 			return sk_err_system(err, fd, "open \"%s\" in \"%s\": %s", path, t->root,
 					     strerror(-fd));
@@ -256,7 +257,8 @@ int image_archive_tree_export(struct image_archive_tree *t, const char *path, co
 		return sk_err_system(err, errno, "create %s: %s", dest, strerror(errno));
 	int r = copy_fd(in, out);
 	if (r < 0)
-		return sk_err_system(err, r, "copy \"%s\" from the archive: %s", path, strerror(-r));
+		return sk_err_system(err, r, "copy \"%s\" from the archive: %s", path,
+				     strerror(-r));
 	return 0;
 }
 

@@ -19,11 +19,11 @@
 #define IMAGE_ARCHIVE_MAX_SIZE (UINT64_C(256) << 30)
 
 struct image_archive_member {
-	char *path;	 /* cleaned: relative, no "." or ".." components, no trailing "/" */
-	char *link;	 /* a symlink's target (as written), NULL for a file */
-	char *file;	 /* the local copy (a file in the work directory) */
-	uint64_t size;	 /* the file's size */
-	size_t order;	 /* position in the archive: a later duplicate wins */
+	char *path;    /* cleaned: relative, no "." or ".." components, no trailing "/" */
+	char *link;    /* a symlink's target (as written), NULL for a file */
+	char *file;    /* the local copy (a file in the work directory) */
+	uint64_t size; /* the file's size */
+	size_t order;  /* position in the archive: a later duplicate wins */
 };
 
 struct image_archive_tree {
@@ -61,4 +61,3 @@ int image_archive_tree_read_member(struct image_archive_tree *t, const char *pat
  * of a directory read in place, so the caller may move it). */
 int image_archive_tree_export(struct image_archive_tree *t, const char *path, const char *dest,
 			      struct sk_error **err);
-

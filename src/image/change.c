@@ -17,14 +17,42 @@ static const struct {
 	const char *name;
 	int num;
 } signals[] = {
-	{"ABRT", 6},	{"ALRM", 14},	{"BUS", 7},	{"CHLD", 17},	 {"CLD", 17},
-	{"CONT", 18},	{"FPE", 8},	{"HUP", 1},	{"ILL", 4},	 {"INT", 2},
-	{"IO", 29},	{"IOT", 6},	{"KILL", 9},	{"PIPE", 13},	 {"POLL", 29},
-	{"PROF", 27},	{"PWR", 30},	{"QUIT", 3},	{"SEGV", 11},	 {"STKFLT", 16},
-	{"STOP", 19},	{"SYS", 31},	{"TERM", 15},	{"TRAP", 5},	 {"TSTP", 20},
-	{"TTIN", 21},	{"TTOU", 22},	{"URG", 23},	{"USR1", 10},	 {"USR2", 12},
-	{"VTALRM", 26}, {"WINCH", 28},	{"XCPU", 24},	{"XFSZ", 25},	 {"RTMIN", SIGRT_FIRST},
-	{"RTMAX", SIGRT_LAST},
+	{ "ABRT", 6 },
+	{ "ALRM", 14 },
+	{ "BUS", 7 },
+	{ "CHLD", 17 },
+	{ "CLD", 17 },
+	{ "CONT", 18 },
+	{ "FPE", 8 },
+	{ "HUP", 1 },
+	{ "ILL", 4 },
+	{ "INT", 2 },
+	{ "IO", 29 },
+	{ "IOT", 6 },
+	{ "KILL", 9 },
+	{ "PIPE", 13 },
+	{ "POLL", 29 },
+	{ "PROF", 27 },
+	{ "PWR", 30 },
+	{ "QUIT", 3 },
+	{ "SEGV", 11 },
+	{ "STKFLT", 16 },
+	{ "STOP", 19 },
+	{ "SYS", 31 },
+	{ "TERM", 15 },
+	{ "TRAP", 5 },
+	{ "TSTP", 20 },
+	{ "TTIN", 21 },
+	{ "TTOU", 22 },
+	{ "URG", 23 },
+	{ "USR1", 10 },
+	{ "USR2", 12 },
+	{ "VTALRM", 26 },
+	{ "WINCH", 28 },
+	{ "XCPU", 24 },
+	{ "XFSZ", 25 },
+	{ "RTMIN", SIGRT_FIRST },
+	{ "RTMAX", SIGRT_LAST },
 };
 
 static int signal_rt(const char *name)
@@ -205,12 +233,12 @@ static int apply_volume(json_t *config, const struct change *c, struct sk_error 
 		v = strv_split(c->value, " \t", true);
 	if (!v || !v[0])
 		return bad(c, err, "must provide at least one argument to VOLUME");
-	STRV_FOREACH(p, v)
-	if (!**p)
-		return bad(c, err, "VOLUME paths must not be empty");
+	STRV_FOREACH (p, v)
+		if (!**p)
+			return bad(c, err, "VOLUME paths must not be empty");
 	json_t *vols = object_member(config, "Volumes");
-	STRV_FOREACH(p, v)
-	json_object_set_new(vols, *p, json_object());
+	STRV_FOREACH (p, v)
+		json_object_set_new(vols, *p, json_object());
 	return 0;
 }
 
@@ -220,8 +248,7 @@ static char *path_clean(const char *path)
 	bool abs = path[0] == '/';
 	_cleanup_strv_free_ char **parts = strv_split(path, "/", true);
 	_cleanup_strv_free_ char **out = NULL;
-	STRV_FOREACH(p, parts)
-	{
+	STRV_FOREACH (p, parts) {
 		size_t n = strv_length(out);
 		if (streq(*p, "."))
 			continue;
@@ -299,7 +326,7 @@ static int change_apply(json_t *config, const struct change *c, struct sk_error 
 
 int image_change_apply(json_t *config, const char *change, struct sk_error **err)
 {
-	struct change c = {.text = change};
+	struct change c = { .text = change };
 	const char *sep = strchr(change, ' ');
 	if (!sep)
 		sep = strchr(change, '=');
@@ -321,8 +348,7 @@ int image_change_apply(json_t *config, const char *change, struct sk_error **err
 int image_changes_apply(json_t *config, char *const *changes, struct sk_error **err)
 {
 	_cleanup_json_ json_t *work = json_deep_copy(config);
-	STRV_FOREACH(c, changes)
-	{
+	STRV_FOREACH (c, changes) {
 		int r = image_change_apply(work, *c, err);
 		if (r < 0)
 			return r;

@@ -74,7 +74,7 @@ static int download(const char *url, int fd, struct sk_error **err)
 	if (!c)
 		return sk_err_internal(err, "download \"%s\": cannot start libcurl", url);
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct download d = {.fd = fd};
+	struct download d = { .fd = fd };
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -95,8 +95,7 @@ static int download(const char *url, int fd, struct sk_error **err)
 
 /* ---- the image ---- */
 
-static int source_open(const struct image_import_opts *o, const char *work,
-		       struct sk_error **err)
+static int source_open(const struct image_import_opts *o, const char *work, struct sk_error **err)
 {
 	if (streq(o->source, "-")) {
 		int fd = fcntl(o->in_fd, F_DUPFD_CLOEXEC, 3);
@@ -151,12 +150,11 @@ static int layer_write(const struct image_import_opts *o, const char *work,
 	return 0;
 }
 
-static json_t *config_build(const struct image_import_opts *o, json_t *config,
-			    const char *diff_id)
+static json_t *config_build(const struct image_import_opts *o, json_t *config, const char *diff_id)
 {
 	_cleanup_free_ char *now = time_format_rfc3339nano(time_now_ns());
-	_cleanup_free_ char *by = xasprintf("/bin/sh -c #(nop) ADD file:%s in /",
-					    digest_hex(diff_id));
+	_cleanup_free_ char *by =
+		xasprintf("/bin/sh -c #(nop) ADD file:%s in /", digest_hex(diff_id));
 	json_t *hist = json_pack("{s:s, s:s}", "created", now, "created_by", by);
 	json_t *c = json_pack("{s:s, s:s, s:s}", "created", now, "architecture",
 			      o->platform.arch ? o->platform.arch : image_host_arch(), "os",
@@ -202,12 +200,12 @@ static int import_commit(struct store *s, const struct image_import_opts *o, con
 	char digest[DIGEST_STR_LEN];
 	digest_buffer(text, strlen(text), digest);
 	image_copy_emit(o->progress, IMAGE_COPY_CONFIG, digest);
-	struct image_load_layer l = {.blob_size = info->diff_size, .media_type = MT_OCI_LAYER};
+	struct image_load_layer l = { .blob_size = info->diff_size, .media_type = MT_OCI_LAYER };
 	memcpy(l.blob_digest, info->diff_id, DIGEST_STR_LEN);
 	_cleanup_free_ char *manifest = image_oci_manifest_build(digest, strlen(text), &l, 1);
 	image_copy_emit(o->progress, IMAGE_COPY_MANIFEST, NULL);
-	char *layers[] = {(char *)info->diff_id, NULL};
-	char *names[] = {(char *)name, NULL};
+	char *layers[] = { (char *)info->diff_id, NULL };
+	char *names[] = { (char *)name, NULL };
 	struct image_commit_input in = {
 		.manifest = manifest,
 		.manifest_len = strlen(manifest),

@@ -16,9 +16,9 @@
 struct image_import_opts {
 	const char *source; /* a path, "-" for in_fd, or an http:// or https:// URL */
 	int in_fd;
-	const char *reference;	   /* the image's name ("foo" → localhost/foo:latest); NULL: none */
-	char *const *changes;	   /* Dockerfile instructions (image/change.h) */
-	const char *message;	   /* the history entry's comment */
+	const char *reference; /* the image's name ("foo" → localhost/foo:latest); NULL: none */
+	char *const *changes;  /* Dockerfile instructions (image/change.h) */
+	const char *message;   /* the history entry's comment */
 	struct image_platform platform; /* NULL fields: this host's */
 	const struct image_copy_progress *progress;
 };

@@ -52,7 +52,7 @@ void image_copy_emit(const struct image_copy_progress *p, enum image_copy_event 
 
 const char *image_layer_oci_media_type(const char *stored, enum store_compression c)
 {
-	static const char *const oci[] = {MT_OCI_LAYER, MT_OCI_LAYER_GZIP, MT_OCI_LAYER_ZSTD};
+	static const char *const oci[] = { MT_OCI_LAYER, MT_OCI_LAYER_GZIP, MT_OCI_LAYER_ZSTD };
 	for (size_t i = 0; stored && i < ELEMENTSOF(oci); i++)
 		if (streq(stored, oci[i]))
 			return oci[i];
@@ -79,20 +79,19 @@ char *image_oci_manifest_build(const char *config_digest, size_t config_len,
 						    layers[i].media_type, "digest",
 						    layers[i].blob_digest, "size",
 						    (json_int_t)layers[i].blob_size));
-	_cleanup_json_ json_t *m = json_pack(
-		"{s:i, s:s, s:{s:s, s:s, s:I}, s:o}", "schemaVersion", 2, "mediaType",
-		MT_OCI_MANIFEST, "config", "mediaType", MT_OCI_CONFIG, "digest", config_digest,
-		"size", (json_int_t)config_len, "layers", ls);
+	_cleanup_json_ json_t *m =
+		json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:o}", "schemaVersion", 2, "mediaType",
+			  MT_OCI_MANIFEST, "config", "mediaType", MT_OCI_CONFIG, "digest",
+			  config_digest, "size", (json_int_t)config_len, "layers", ls);
 	return sk_json_dump(m, JSON_COMPACT);
 }
 
 int image_save_parts_load(struct store *s, const struct state_image *img,
 			  struct image_save_parts *ret, struct sk_error **err)
 {
-	struct image_save_parts p = {0};
+	struct image_save_parts p = { 0 };
 	snprintf(p.config_digest, sizeof(p.config_digest), "sha256:%s", img->id);
-	int r = store_blob_read(s, p.config_digest, CONFIG_MAX_SIZE, &p.config, &p.config_len,
-				err);
+	int r = store_blob_read(s, p.config_digest, CONFIG_MAX_SIZE, &p.config, &p.config_len, err);
 	p.n_layers = strv_length(img->layers);
 	p.layers = xnew(struct state_layer *, p.n_layers + 1);
 	for (size_t i = 0; r >= 0 && i < p.n_layers; i++)
@@ -109,7 +108,7 @@ void image_save_parts_release(struct image_save_parts *p)
 {
 	free(p->config);
 	state_layer_list_free(p->layers);
-	*p = (struct image_save_parts){0};
+	*p = (struct image_save_parts){ 0 };
 }
 
 void image_load_item_release(struct image_load_item *it)
@@ -121,7 +120,7 @@ void image_load_item_release(struct image_load_item *it)
 	free(it->layers);
 	strv_free(it->names);
 	free(it->manifest_digest);
-	*it = (struct image_load_item){0};
+	*it = (struct image_load_item){ 0 };
 }
 
 int image_load_layer_prepare(struct image_load_ctx *lc, struct image_archive_tree *t,
@@ -135,7 +134,7 @@ int image_load_layer_prepare(struct image_load_ctx *lc, struct image_archive_tre
 	_cleanup_close_ int fd = open(l->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sk_err_system(err, errno, "open %s: %s", l->path, strerror(errno));
-	struct image_layer_info info = {0};
+	struct image_layer_info info = { 0 };
 	r = image_layer_read(fd, false, NULL, NULL, &info, err);
 	if (r < 0 && blob_digest && digest_file(l->path, info.blob_digest) >= 0 &&
 	    !streq(info.blob_digest, blob_digest)) {
@@ -150,13 +149,15 @@ int image_load_layer_prepare(struct image_load_ctx *lc, struct image_archive_tre
 		return sk_err_corrupt(err, "layer \"%s\": digest mismatch: got %s", path,
 				      info.blob_digest);
 	if (blob_size >= 0 && info.blob_size != (uint64_t)blob_size)
-		return sk_err_corrupt(err, "layer \"%s\": size mismatch: %llu bytes, manifest says "
-					   "%lld",
-				      path, (unsigned long long)info.blob_size, (long long)blob_size);
-	if (!streq(info.diff_id, diff_id))
 		return sk_err_corrupt(err,
-				      "layer \"%s\": diff ID mismatch: got %s, image config says %s",
-				      path, info.diff_id, diff_id);
+				      "layer \"%s\": size mismatch: %llu bytes, manifest says "
+				      "%lld",
+				      path, (unsigned long long)info.blob_size,
+				      (long long)blob_size);
+	if (!streq(info.diff_id, diff_id))
+		return sk_err_corrupt(
+			err, "layer \"%s\": diff ID mismatch: got %s, image config says %s", path,
+			info.diff_id, diff_id);
 	memcpy(l->blob_digest, info.blob_digest, DIGEST_STR_LEN);
 	memcpy(l->diff_id, info.diff_id, DIGEST_STR_LEN);
 	l->blob_size = info.blob_size;
@@ -171,15 +172,15 @@ void image_load_ctx_add(struct image_load_ctx *lc, struct image_load_item *it)
 		struct image_load_item *o = &lc->items[i];
 		if (!o->manifest_digest || !streq(o->manifest_digest, it->manifest_digest))
 			continue;
-		STRV_FOREACH(n, it->names)
-		if (!strv_contains(o->names, *n))
-			strv_push(&o->names, *n);
+		STRV_FOREACH (n, it->names)
+			if (!strv_contains(o->names, *n))
+				strv_push(&o->names, *n);
 		image_load_item_release(it);
 		return;
 	}
 	lc->items = xreallocarray(lc->items, lc->n_items + 1, sizeof(*lc->items));
 	lc->items[lc->n_items++] = *it;
-	*it = (struct image_load_item){0};
+	*it = (struct image_load_item){ 0 };
 }
 
 /* ---- load ---- */
@@ -254,8 +255,8 @@ static int item_store(struct image_load_ctx *lc, const struct image_load_item *i
 		return r;
 	if (!it->names || !it->names[0])
 		strv_pushf(loaded, "sha256:%s", id);
-	STRV_FOREACH(n, it->names)
-	strv_push(loaded, *n);
+	STRV_FOREACH (n, it->names)
+		strv_push(loaded, *n);
 	return 0;
 }
 
@@ -301,7 +302,7 @@ static int load_read(struct image_load_ctx *lc, const struct image_load_opts *o,
 static int load_work(struct store *s, const struct image_load_opts *o, const char *work,
 		     char ***ret_loaded, struct sk_error **err)
 {
-	struct image_load_ctx lc = {.s = s, .work = work, .progress = o->progress};
+	struct image_load_ctx lc = { .s = s, .work = work, .progress = o->progress };
 	_cleanup_strv_free_ char **loaded = NULL;
 	bool created = false;
 	int r = load_read(&lc, o, err);
@@ -383,9 +384,8 @@ static int save_items(struct store *s, char *const *inputs, const struct image_s
 		if (r >= 0)
 			item_tag(&items[k], matched);
 	}
-	for (size_t i = 1; r >= 0 && !o->multi_image && o->format == IMAGE_ARCHIVE_DOCKER &&
-			   i < n_in;
-	     i++) {
+	for (size_t i = 1;
+	     r >= 0 && !o->multi_image && o->format == IMAGE_ARCHIVE_DOCKER && i < n_in; i++) {
 		_cleanup_free_ char *tag = NULL;
 		r = extra_tag(inputs[i], &tag, err);
 		if (r >= 0)
@@ -435,9 +435,9 @@ static int save_file(struct store *s, const struct image_save_item *items, size_
 	if (fd < 0)
 		return sk_err_system(err, errno, "create \"%s\": %s", o->output, strerror(errno));
 	_cleanup_archive_writer_ struct image_archive_writer *w = NULL;
-	int r = fchmod(fd, umasked(0666)) < 0 ? sk_err_system(err, errno, "chmod %s: %s", tmp,
-							      strerror(errno))
-					      : 0;
+	int r = fchmod(fd, umasked(0666)) < 0
+			? sk_err_system(err, errno, "chmod %s: %s", tmp, strerror(errno))
+			: 0;
 	if (r >= 0)
 		r = image_archive_writer_tar(fd, &w, err);
 	if (r >= 0)
@@ -462,9 +462,9 @@ static int save_dir(struct store *s, const struct image_save_item *items, size_t
 	if (!mkdtemp(tmp))
 		return sk_err_system(err, errno, "create \"%s\": %s", o->output, strerror(errno));
 	_cleanup_archive_writer_ struct image_archive_writer *w = NULL;
-	int r = chmod(tmp, umasked(0777)) < 0 ? sk_err_system(err, errno, "chmod %s: %s", tmp,
-							      strerror(errno))
-					      : 0;
+	int r = chmod(tmp, umasked(0777)) < 0
+			? sk_err_system(err, errno, "chmod %s: %s", tmp, strerror(errno))
+			: 0;
 	if (r >= 0)
 		r = image_archive_writer_dir(tmp, &w, err);
 	if (r >= 0)

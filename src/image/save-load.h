@@ -17,9 +17,9 @@
 #include "util/error.h"
 
 enum image_archive_format {
-	IMAGE_ARCHIVE_DOCKER,	 /* docker-archive */
-	IMAGE_ARCHIVE_OCI,	 /* oci-archive */
-	IMAGE_ARCHIVE_OCI_DIR,	 /* oci-dir */
+	IMAGE_ARCHIVE_DOCKER,  /* docker-archive */
+	IMAGE_ARCHIVE_OCI,     /* oci-archive */
+	IMAGE_ARCHIVE_OCI_DIR, /* oci-dir */
 	_IMAGE_ARCHIVE_FORMAT_MAX,
 	_IMAGE_ARCHIVE_FORMAT_INVALID = -22,
 };

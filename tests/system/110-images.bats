@@ -158,10 +158,11 @@ $SELKIE_REGISTRY/layers:latest
 localhost/mybox:1"
 	run_selkie images --format '{{.ID}}\t{{.Size}}|{{.Dangling}}|{{.ReadOnly}}' "$SELKIE_REGISTRY/httpd"
 	assert_match "$output" $'^[0-9a-f]{12}\t2.14 MB\\|false\\|false$'
-	run_selkie images --format '{{.CreatedAt}}' "$SELKIE_REGISTRY/httpd"
-	assert_equal "$output" "2023-11-14 22:13:20 +0000 UTC"
 	run_selkie images --format '{{.Labels}}' "$SELKIE_REGISTRY/httpd"
 	assert_equal "$output" "map[org.selkie.test:httpd]"
+	# Times print as Go prints a time.Time.
+	run_selkie images --format '{{.CreatedAt}}' "$SELKIE_REGISTRY/httpd"
+	assert_equal "$output" "2023-11-14 22:13:20 +0000 UTC"
 }
 
 @test "images --format table prints headers for the chosen columns" {
@@ -332,8 +333,13 @@ $SELKIE_REGISTRY/busybox"
 @test "images --filter with an unknown key fails with exit 125" {
 	run_selkie 125 images --filter bogus=1
 	assert_equal "${lines[0]}" 'Error: unsupported image filter "bogus"'
+}
+
+@test "images --filter with a value that is not a boolean fails with exit 125" {
 	run_selkie 125 images --filter dangling=maybe
-	assert_match "${lines[0]}" '^Error: .*maybe'
+	assert_match "${lines[0]}" '^Error: .*"maybe"'
+	run_selkie 125 images --filter readonly=maybe
+	assert_match "${lines[0]}" '^Error: .*"maybe"'
 }
 
 @test "images IMAGE lists only that image" {

@@ -76,10 +76,11 @@ setup() {
 	assert_equal "$output" 2
 	run_selkie image inspect --format '{{.Config.Cmd}}' "$SELKIE_REGISTRY/httpd"
 	assert_equal "$output" "[httpd -f -p 80 -h /www]"
-	run_selkie image inspect --format '{{.Created}}' "$SELKIE_REGISTRY/httpd"
-	assert_equal "$output" "2023-11-14 22:13:20 +0000 UTC"
 	run_selkie image inspect --format '{{json .Config.Labels}}' "$SELKIE_REGISTRY/httpd"
 	assert_equal "$output" '{"org.selkie.test":"httpd"}'
+	# Times print as Go prints a time.Time.
+	run_selkie image inspect --format '{{.Created}}' "$SELKIE_REGISTRY/httpd"
+	assert_equal "$output" "2023-11-14 22:13:20 +0000 UTC"
 }
 
 @test "image inspect .Size is the unpacked size of the layers" {

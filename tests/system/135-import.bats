@@ -79,7 +79,7 @@ Storing signatures"
 	assert_equal "$(inspect localhost/myimg:latest '{{.Id}}')" "$id"
 	run_selkie image import -q "$ROOTFS" quay.io/team/app:v2
 	assert_equal "$(inspect quay.io/team/app:v2 '{{json .RepoTags}}')" '["quay.io/team/app:v2"]'
-	run_selkie 125 import "$ROOTFS" 'Bad:Name'
+	run_selkie 125 import "$ROOTFS" 'bad:ref:x'
 	assert_contains "$output" "Error: "
 	assert_contains "$output" "invalid reference format"
 }
@@ -148,11 +148,12 @@ Storing signatures"
 	serve "$web"
 	run_selkie_stdout import "$HTTP_URL/rootfs.tar.gz" fromweb
 	assert_match "$output" '^sha256:[0-9a-f]{64}$'
+	assert_contains "$stderr" "Downloading from \"$HTTP_URL/rootfs.tar.gz\""
 	assert_contains "$stderr" "Copying blob $ROOTFS_DIFF"
 	assert_equal "$(inspect fromweb '{{json .RootFS.Layers}}')" "[\"$ROOTFS_DIFF\"]"
 	local before
 	before=$(store_snapshot)
-	run_selkie 125 import "$HTTP_URL/missing.tar" nothing
+	run_selkie 125 import -q "$HTTP_URL/missing.tar" nothing
 	assert_equal "$output" \
 		"Error: download \"$HTTP_URL/missing.tar\": invalid status code 404"
 	assert_equal "$(store_snapshot)" "$before"

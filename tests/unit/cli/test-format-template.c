@@ -101,7 +101,10 @@ static void test_format_template_exec_printing(void **state)
 
 static void test_format_template_exec_missing(void **state)
 {
-	_cleanup_free_ char *lenient = run_with("[{{.Nope}}]{{range .Nope}}x{{end}}", false, true);
+	/* Lenient mode forgives a missing nested field (omitempty), never one of the top object. */
+	_cleanup_free_ char *lenient = run_with("[{{.Config.Nope}}]{{range .Config.Nope}}x{{end}}",
+						false, true);
+	_cleanup_free_ char *lenient_top = run_with("{{.Nope}}", false, true);
 
 	assert_tmpl("{{.Labels.nope}}", "<no value>");
 	assert_tmpl("{{.Labels.nope.deeper}}", "<no value>");
@@ -111,6 +114,7 @@ static void test_format_template_exec_missing(void **state)
 	assert_tmpl_err("{{.ID.Foo}}", "can't evaluate field Foo in type string");
 	assert_tmpl_err("{{.Size.Foo}}", "can't evaluate field Foo in type int64");
 	assert_string_equal(lenient, "[]");
+	assert_non_null(strstr(lenient_top, "can't evaluate field Nope"));
 }
 
 static void test_format_template_exec_literals(void **state)
@@ -592,7 +596,7 @@ static void test_format_print_one_modes(void **state)
 		const char *format, *out;
 	} cases[] = {
 		{ "{{.ID}}", "abc\n" },
-		{ "{{.Config.User}} {{.Config.Env}}|{{.Parent}}", "root |\n" },
+		{ "{{.Config.User}} {{.Config.Env}}|{{.Config.Parent}}", "root |\n" },
 		{ "table {{.Id}} {{.Config.User}}", "abc         root\n" },
 		{ "json", "{\n    \"Id\": \"abc\",\n    \"Config\": {\n        \"User\": \"root\"\n"
 			  "    }\n}\n" },

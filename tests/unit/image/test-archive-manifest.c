@@ -234,7 +234,7 @@ static void tar_checksum(unsigned char b[512])
 
 static void test_image_tar_header_valid_checksums(void **state)
 {
-	unsigned char b[512] = {0};
+	unsigned char b[512] = { 0 };
 	assert_true(image_tar_header_valid(b)); /* an end block: an empty tar */
 	memcpy(b, "etc/passwd", 10);
 	memcpy(b + 257, "ustar", 5);

@@ -24,7 +24,7 @@ static char *applied(const char *start, char *const *changes)
 
 static void check(const char *change, const char *want)
 {
-	char *changes[] = {(char *)change, NULL};
+	char *changes[] = { (char *)change, NULL };
 	_cleanup_free_ char *got = applied("{}", changes);
 	assert_string_equal(got, want);
 }
@@ -53,7 +53,8 @@ static void test_image_change_apply_cmd_edge_cases(void **state)
 {
 	check("cmd []", "{\"Cmd\":[]}");
 	check("CMD=/bin/true", "{\"Cmd\":[\"/bin/sh\",\"-c\",\"/bin/true\"]}");
-	check("ENTRYPOINT [\"/bin/app\", \"--flag\"]", "{\"Entrypoint\":[\"/bin/app\",\"--flag\"]}");
+	check("ENTRYPOINT [\"/bin/app\", \"--flag\"]",
+	      "{\"Entrypoint\":[\"/bin/app\",\"--flag\"]}");
 	check("ENTRYPOINT echo hi", "{\"Entrypoint\":[\"/bin/sh\",\"-c\",\"echo hi\"]}");
 	check("ENTRYPOINT  ", "{\"Entrypoint\":[]}");
 	check("CMD [1, 2]", "{\"Cmd\":[\"/bin/sh\",\"-c\",\"[1, 2]\"]}");
@@ -66,7 +67,7 @@ static void test_image_change_apply_env(void **state)
 	check("ENV FOO=bar BAZ=qux", "{\"Env\":[\"FOO=bar BAZ=qux\"]}");
 	check("ENV FOO bar baz", "{\"Env\":[\"FOO=bar baz\"]}");
 	check("ENV FOO", "{\"Env\":[\"FOO=\"]}");
-	char *changes[] = {"ENV A=1", "ENV B=2", "ENV A=3", NULL};
+	char *changes[] = { "ENV A=1", "ENV B=2", "ENV A=3", NULL };
 	_cleanup_free_ char *got = applied("{\"Env\":[\"PATH=/bin\"]}", changes);
 	assert_string_equal(got, "{\"Env\":[\"PATH=/bin\",\"A=3\",\"B=2\"]}");
 }
@@ -86,7 +87,7 @@ static void test_image_change_apply_user_workdir_signal_onbuild(void **state)
 {
 	check("USER nobody:nogroup", "{\"User\":\"nobody:nogroup\"}");
 	check("WORKDIR /srv/./app/", "{\"WorkingDir\":\"/srv/app\"}");
-	char *changes[] = {"WORKDIR /a", "WORKDIR b", "WORKDIR ../c", NULL};
+	char *changes[] = { "WORKDIR /a", "WORKDIR b", "WORKDIR ../c", NULL };
 	_cleanup_free_ char *got = applied("{}", changes);
 	assert_string_equal(got, "{\"WorkingDir\":\"/a/c\"}");
 	check("STOPSIGNAL SIGTERM", "{\"StopSignal\":\"15\"}");
@@ -122,7 +123,7 @@ static void test_image_changes_apply_all_or_nothing(void **state)
 {
 	_cleanup_json_ json_t *config = json_object();
 	_cleanup_error_ struct sk_error *err = NULL;
-	char *changes[] = {"USER nobody", "EXPOSE x", NULL};
+	char *changes[] = { "USER nobody", "EXPOSE x", NULL };
 	assert_true(image_changes_apply(config, changes, &err) < 0);
 	assert_int_equal(json_object_size(config), 0);
 }
