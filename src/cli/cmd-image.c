@@ -6,6 +6,8 @@
 
 #include "cli/cmds.h"
 #include "cli/format-template.h"
+#include "cli/image-filter.h"
+#include "cli/output.h"
 #include "image/inspect.h"
 #include "image/lookup.h"
 #include "image/names.h"
@@ -38,6 +40,15 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 		struct sk_error *e = NULL;
 		if (image_lookup_record(s, argv[i], &img, &e) < 0 ||
 		    image_inspect_json(s, img, &doc, &e) < 0) {
+			/* `inspect` does not know the object type, so it says so generically. */
+			if (!err_prefix && e->kind == SK_ERR_NOTFOUND) {
+				sk_error_free(e);
+				e = NULL;
+				sk_error_set(&e, SK_ERR_NOTFOUND, ENOENT,
+					     "inspecting object: no such object: \"%s\"", argv[i]);
+			} else {
+				sk_error_wrap(&e, "inspecting object");
+			}
 			if (!first)
 				first = e;
 			else
@@ -55,6 +66,7 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 		size_t i;
 		json_t *doc;
 		json_array_foreach (all, i, doc) {
+			cli_template_times(doc, (const char *const[]){ "Created", NULL });
 			if (format_print_one(format, doc, stdout, &err) < 0) {
 				rc = cli_fail(err);
 				break;
@@ -62,8 +74,6 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 		}
 	}
 	if (first) {
-		if (err_prefix)
-			sk_error_wrap(&first, "%s", err_prefix);
 		rc = cli_fail(first);
 		sk_error_free(first);
 	}
@@ -82,7 +92,7 @@ int cmd_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (o->type && !streq(o->type, "image") && !streq(o->type, "all"))
 		return cli_failf("invalid type \"%s\": only image objects exist in this version",
 				 o->type);
-	return inspect_images(ctx, o->format, argc, argv, "inspecting object");
+	return inspect_images(ctx, o->format, argc, argv, NULL);
 }
 
 static int remove_one(struct store *s, const char *name, bool force, bool ignore)
@@ -215,18 +225,40 @@ static json_t *history_rows(struct store *s, const json_t *cfg, const struct sta
 		}
 		_cleanup_free_ char *ago = time_human_ago(created, now);
 		_cleanup_free_ char *at = time_format_rfc3339nano(created);
-		_cleanup_free_ char *size =
-			o->human ? size_human(sizes[i - 1]) : xasprintf("%" PRIu64, sizes[i - 1]);
+		_cleanup_free_ char *go_at = time_format_go(created);
+		/* podman keeps sizes human even with --human=false */
+		_cleanup_free_ char *size = size_human(sizes[i - 1]);
 		const char *by = sk_json_str(h, "created_by") ?: "";
 		_cleanup_free_ char *by_short =
 			!o->no_trunc && strlen(by) > 45 ? xasprintf("%.42s...", by) : xstrdup(by);
 		json_array_append_new(rows,
 				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id,
-						"Created", o->human ? ago : at, "CreatedAt", at,
+						"Created", o->human ? ago : at, "CreatedAt", go_at,
 						"CreatedBy", by_short, "Size", size, "Comment",
 						sk_json_str(h, "comment") ?: "", "Tags", ""));
 	}
 	return rows;
+}
+
+/* podman's history --format json objects: full IDs, RFC 3339 times, numeric sizes. */
+static json_t *history_json(struct store *s, const json_t *cfg, const struct state_image *img)
+{
+	json_t *hist = json_object_get(cfg, "history");
+	_cleanup_free_ uint64_t *sizes = history_layer_sizes(s, img, hist);
+	json_t *out = json_array();
+	for (size_t i = json_array_size(hist); i > 0; i--) {
+		json_t *h = json_array_get(hist, i - 1);
+		const char *created = sk_json_str(h, "created") ?: "0001-01-01T00:00:00Z";
+		json_t *row =
+			json_pack("{s:s, s:s, s:s, s:I, s:s}", "id",
+				  i == json_array_size(hist) ? img->id : "<missing>", "created",
+				  created, "CreatedBy", sk_json_str(h, "created_by") ?: "", "size",
+				  (json_int_t)sizes[i - 1], "Created", created);
+		if (!isempty(sk_json_str(h, "comment")))
+			json_object_set_new(row, "comment", json_string(sk_json_str(h, "comment")));
+		json_array_append_new(out, row);
+	}
+	return out;
 }
 
 int cmd_history(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -249,12 +281,33 @@ int cmd_history(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 			puts(sk_json_str(row, "ID"));
 		return 0;
 	}
+	if (o->format && format_is_json(o->format)) {
+		_cleanup_json_ json_t *doc = history_json(s, cfg, img);
+		return format_print_list(o->format, doc, NULL, NULL, false, stdout, &err) < 0
+			       ? cli_fail(err)
+			       : 0;
+	}
 	static const char *const headers[] = { "ID", "ID", "CreatedBy", "CREATED BY", NULL };
 	if (format_print_list(
 		    o->format, rows,
 		    "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}", headers,
 		    false, stdout, &err) < 0)
 		return cli_fail(err);
+	return 0;
+}
+
+/* podman asks unless -f; no answer (EOF) is an error, anything but y/yes keeps the images. */
+static int confirm_prune(bool all, bool *ret_yes)
+{
+	printf("WARNING! This command removes all %s images.\n"
+	       "Are you sure you want to continue? [y/N] ",
+	       all ? "images not in use by containers" : "dangling");
+	fflush(stdout);
+	char line[64];
+	if (!fgets(line, sizeof(line), stdin))
+		return cli_failf("EOF");
+	line[strcspn(line, "\n")] = '\0';
+	*ret_yes = streq(line, "y") || streq(line, "Y") || streq(line, "yes");
 	return 0;
 }
 
@@ -265,25 +318,45 @@ int cmd_image_prune(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct store *s;
 	if (open_store(ctx, &s, &err) < 0)
 		return cli_fail(err);
-	struct state_image **imgs = NULL;
-	if (state_image_list(s->db, &imgs, &err) < 0)
+	struct image_filter f = { 0 };
+	if (image_filter_parse(s, o->filters, &f, &err) < 0) {
+		image_filter_release(&f);
 		return cli_fail(err);
+	}
+	if (!o->force) {
+		bool yes = false;
+		int rc = confirm_prune(o->all, &yes);
+		if (rc != 0 || !yes) {
+			image_filter_release(&f);
+			return rc;
+		}
+	}
+	struct state_image **imgs = NULL;
+	if (state_image_list(s->db, &imgs, &err) < 0) {
+		image_filter_release(&f);
+		return cli_fail(err);
+	}
 	int rc = 0;
-	for (size_t i = 0; imgs[i]; i++) {
+	for (size_t i = 0; imgs[i] && rc == 0; i++) {
 		bool dangling = !imgs[i]->names || !imgs[i]->names[0];
 		if (!dangling && !o->all)
 			continue;
-		struct image_remove_report rep = { 0 };
-		if (image_remove(s, imgs[i]->id, true, &rep, &err) < 0) {
+		_cleanup_json_ json_t *cfg = NULL;
+		if (image_config_load(s, imgs[i], &cfg, &err) < 0) {
 			rc = cli_fail(err);
-			image_remove_report_release(&rep);
 			break;
 		}
+		if (!image_filter_keep(&f, imgs[i], sk_json_path(cfg, "config.Labels")))
+			continue;
+		struct image_remove_report rep = { 0 };
+		if (image_remove(s, imgs[i]->id, true, &rep, &err) < 0)
+			rc = cli_fail(err);
 		STRV_FOREACH (d, rep.deleted)
 			puts(*d);
 		image_remove_report_release(&rep);
 	}
 	state_image_list_free(imgs);
+	image_filter_release(&f);
 	if (rc == 0 && store_layer_gc(s, &err) < 0)
 		rc = cli_fail(err);
 	return rc;

@@ -42,6 +42,9 @@ static void on_event(void *userdata, enum image_pull_event ev, const char *text,
 	struct pull_display *d = userdata;
 	char sd[13];
 	switch (ev) {
+	case IMAGE_PULL_RESOLVING:
+		fprintf(stderr, "%s\n", text);
+		break;
 	case IMAGE_PULL_TRYING:
 		fprintf(stderr, "Trying to pull %s...\n", text);
 		break;
@@ -116,6 +119,8 @@ int cmd_pull(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	_cleanup_free_ char *platform_buf = NULL;
 	if (pull_platform(po, &o, &platform_buf, &err) < 0)
 		return cli_fail(err);
+	if (po->authfile && access(po->authfile, F_OK) < 0)
+		return cli_failf("stat %s: no such file or directory", po->authfile);
 	struct store *s;
 	if (cli_ctx_store(ctx, &s, &err) < 0)
 		return cli_fail(err);

@@ -48,12 +48,12 @@ int cmd_version(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (format_is_json(opts->format))
 		json_object_del(v, "Server");
 	_cleanup_error_ struct sk_error *err = NULL;
-	if (format_print_one(opts->format, v, stdout, &err) < 0)
+	if (format_print_one_strict(opts->format, v, stdout, &err) < 0)
 		return cli_fail(err);
 	return 0;
 }
 
-static json_t *host_object(struct cli_ctx *ctx)
+static int host_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err)
 {
 	struct utsname u;
 	uname(&u);
@@ -63,24 +63,21 @@ static json_t *host_object(struct cli_ctx *ctx)
 	gethostname(hostname, sizeof(hostname) - 1);
 	enum oci_cgroup_layout cg = oci_cgroup_layout_detect();
 	struct oci_runtime_info rt = { 0 };
-	_cleanup_error_ struct sk_error *err = NULL;
-	json_t *runtime;
-	if (oci_runtime_pick(ctx->global.runtime, &rt, &err) >= 0) {
-		runtime = json_pack("{s:s, s:s, s:s}", "name", rt.name, "path", rt.path, "version",
+	if (oci_runtime_pick(ctx->global.runtime, &rt, err) < 0)
+		return sk_error_ret(*err);
+	json_t *runtime = json_pack("{s:s, s:s, s:s}", "name", rt.name, "path", rt.path, "version",
 				    rt.version);
-		if (rt.note)
-			json_object_set_new(runtime, "note", json_string(rt.note));
-		oci_runtime_info_release(&rt);
-	} else {
-		runtime = json_pack("{s:s, s:s, s:s}", "name", "", "path", "", "version", err->msg);
-	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:o}", "arch",
+	if (rt.note)
+		json_object_set_new(runtime, "note", json_string(rt.note));
+	oci_runtime_info_release(&rt);
+	*ret = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:o}", "arch",
 			 image_host_arch(), "os", "linux", "kernel", u.release, "hostname",
 			 hostname, "cgroupVersion", oci_cgroup_version_string(cg), "cpus",
 			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "memTotal",
 			 (json_int_t)si.totalram * si.mem_unit, "memFree",
 			 (json_int_t)si.freeram * si.mem_unit, "rootless", ctx->paths.rootless,
 			 "ociRuntime", runtime);
+	return 0;
 }
 
 static int store_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err)
@@ -128,14 +125,18 @@ int cmd_info(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct info_opts *opts = opts_;
 	_cleanup_error_ struct sk_error *err = NULL;
-	json_t *store = NULL;
-	if (store_object(ctx, &store, &err) < 0)
+	json_t *store = NULL, *host = NULL;
+	if (host_object(ctx, &host, &err) < 0)
 		return cli_fail(err);
+	if (store_object(ctx, &store, &err) < 0) {
+		json_decref(host);
+		return cli_fail(err);
+	}
 	_cleanup_json_ json_t *info =
-		json_pack("{s:o, s:o, s:o, s:o}", "host", host_object(ctx), "store", store,
-			  "registries", registries_object(ctx), "version", client_object());
+		json_pack("{s:o, s:o, s:o, s:o}", "host", host, "store", store, "registries",
+			  registries_object(ctx), "version", client_object());
 	_cleanup_free_ char *fmt = isempty(opts->format) ? NULL : xstrdup(opts->format);
 	int r = isempty(fmt) ? cli_print_yaml(info, stdout)
-			     : format_print_one(fmt, info, stdout, &err);
+			     : format_print_one_strict(fmt, info, stdout, &err);
 	return r < 0 ? cli_fail(err) : 0;
 }

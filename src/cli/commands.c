@@ -411,8 +411,13 @@ static const struct cli_command system_commands[] = {
 };
 
 static const struct cli_command root_commands[] = {
-	{ .name = "help", .handler = cmd_help, .min_args = 0, .max_args = -1,
-	  .flags = CLI_CMD_NO_STORE, .usage = "[command]", .summary = "Help about any command",
+	{ .name = "help",
+	  .handler = cmd_help,
+	  .min_args = 0,
+	  .max_args = -1,
+	  .flags = CLI_CMD_NO_STORE,
+	  .usage = "[command]",
+	  .summary = "Help about any command",
 	  .description = "Help provides help for any command in the application." },
 	{ .name = "history", CMD_HISTORY },
 	{ .name = "image",

@@ -187,7 +187,8 @@ static int eval_field(struct format_exec *x, const struct format_node *at, const
 	if (!found && recv == x->top && !x->header_mode)
 		return format_exec_fail(x, at, "can't evaluate field %s in type %s", name,
 					format_value_type(recv));
-	if (!found && (name[0] >= 'A' && name[0] <= 'Z') && object_is_struct(recv)) {
+	if (!found && (name[0] >= 'A' && name[0] <= 'Z') &&
+	    (x->all_structs || object_is_struct(recv))) {
 		if (!x->lenient)
 			return format_exec_fail(x, at, "can't evaluate field %s in type %s", name,
 						format_value_type(recv));

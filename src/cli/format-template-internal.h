@@ -149,7 +149,8 @@ struct format_exec {
 	size_t nvars, avars;
 	const char *const *header_map; /* header mode: field name → column header pairs */
 	bool header_mode;
-	bool lenient; /* a missing field of a struct-like object is "" rather than an error */
+	bool lenient;	   /* a missing field of a struct-like object is "" rather than an error */
+	bool all_structs;  /* every object is a struct: no map lookups (info, version) */
 	const json_t *top; /* the data executed on: always a struct, so unknown fields fail */
 	bool failed;
 	enum format_flow flow;

@@ -19,6 +19,7 @@ struct format_template {
 	bool is_table;
 	bool whole_list; /* '{{range .}}...{{end}}': runs once over all rows */
 	bool lenient;
+	bool all_structs;
 };
 
 void format_template_free(struct format_template *t)
@@ -161,6 +162,7 @@ static int exec_one(const struct format_template *t, json_t *data, struct strbuf
 		.header_map = header_map,
 		.header_mode = header,
 		.lenient = t->lenient,
+		.all_structs = t->all_structs,
 		.top = data,
 	};
 	size_t start = out->len;
@@ -337,7 +339,8 @@ int format_print_list(const char *format, json_t *rows, const char *default_tabl
 	return write_out(out, &res, err);
 }
 
-int format_print_one(const char *format, json_t *obj, FILE *out, struct sk_error **err)
+static int print_one(const char *format, json_t *obj, bool lenient, FILE *out,
+		     struct sk_error **err)
 {
 	_cleanup_(format_template_freep) struct format_template *t = NULL;
 	_cleanup_(table_writer_freep) struct table_writer *tw = NULL;
@@ -351,7 +354,8 @@ int format_print_one(const char *format, json_t *obj, FILE *out, struct sk_error
 	}
 	if (format_template_parse(format, &t, err) < 0)
 		return -EINVAL;
-	t->lenient = true;
+	t->lenient = lenient;
+	t->all_structs = !lenient;
 	if (format_template_exec(t, obj, t->is_table ? &sb : &res, err) < 0)
 		return -EINVAL;
 	if (t->is_table) {
@@ -360,4 +364,14 @@ int format_print_one(const char *format, json_t *obj, FILE *out, struct sk_error
 		table_writer_flush_to(tw, &res);
 	}
 	return write_out(out, &res, err);
+}
+
+int format_print_one(const char *format, json_t *obj, FILE *out, struct sk_error **err)
+{
+	return print_one(format, obj, true, out, err);
+}
+
+int format_print_one_strict(const char *format, json_t *obj, FILE *out, struct sk_error **err)
+{
+	return print_one(format, obj, false, out, err);
 }

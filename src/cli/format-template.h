@@ -105,3 +105,6 @@ int format_print_list(const char *format, json_t *rows, const char *default_tabl
  * print it as indented JSON; a template runs once with obj as dot, in lenient mode; a table
  * template is aligned but has no header (as podman's inspect). */
 int format_print_one(const char *format, json_t *obj, FILE *out, struct sk_error **err);
+/* The same, but a missing field of any struct-like object is an error (info, version: their
+ * documents are complete, so an unknown field is a typo). */
+int format_print_one_strict(const char *format, json_t *obj, FILE *out, struct sk_error **err);

@@ -13,11 +13,11 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-static int check_arg_count(const struct cli_command *cmd, int nargs)
+static int check_arg_count(const struct cli_command *cmd, const char *path, int nargs)
 {
 	if (cmd->min_args == cmd->max_args && nargs != cmd->min_args) {
 		if (cmd->min_args == 0)
-			return cli_failf("`%s` takes no arguments", cmd->name);
+			return cli_failf("`%s` takes no arguments", path);
 		return cli_failf("accepts %d arg(s), received %d", cmd->min_args, nargs);
 	}
 	if (nargs < cmd->min_args)
@@ -55,7 +55,7 @@ static int run_command(struct cli_ctx *ctx, const struct cli_command *cmd, int a
 	if (rc == 0 && ctx->global.help) {
 		cli_help_print(cmd, ctx->cmd_path, stdout);
 	} else if (rc == 0 && impl->handler) {
-		rc = check_arg_count(impl, argc - first);
+		rc = check_arg_count(impl, ctx->cmd_path, argc - first);
 		if (rc == 0)
 			rc = impl->handler(ctx, opts, argc - first, argv + first);
 	}

@@ -196,6 +196,23 @@ int cli_options_parse(const struct cli_option *options, void *opts, struct cli_g
 	for (size_t i = 0; i < nlocal; i++)
 		if (options[i].type == CLI_OPT_BOOL && (options[i].flags & CLI_OPT_DEFAULT_TRUE))
 			*(bool *)((char *)opts + options[i].offset) = true;
+	/* pflag takes "-H=false" for a short bool; getopt does not: spell it long. */
+	_cleanup_strv_free_ char **rewritten = NULL;
+	for (int a = 1; a < argc; a++) {
+		const char *w = argv[a];
+		if (streq(w, "--"))
+			break;
+		if (w[0] != '-' || w[1] == '-' || !w[1] || w[2] != '=')
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (slots[i].opt->short_name == w[1] &&
+			    slots[i].opt->type == CLI_OPT_BOOL) {
+				strv_push_take(&rewritten,
+					       xasprintf("--%s%s", slots[i].opt->long_name, w + 2));
+				argv[a] = rewritten[strv_length(rewritten) - 1];
+				break;
+			}
+	}
 	optind = 0;
 	opterr = 0;
 	for (;;) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/macro.h"
+#include "util/timeutil.h"
 
 static bool yaml_needs_quotes(const char *s)
 {
@@ -135,4 +136,16 @@ const char *cli_short_id(const char *id, bool no_trunc, char buf[13])
 		return id;
 	snprintf(buf, 13, "%s", id);
 	return buf;
+}
+
+void cli_template_times(json_t *obj, const char *const *fields)
+{
+	for (const char *const *f = fields; *f; f++) {
+		json_t *v = json_object_get(obj, *f);
+		int64_t ns;
+		if (!json_is_string(v) || time_parse_rfc3339(json_string_value(v), &ns) < 0)
+			continue;
+		_cleanup_free_ char *go = time_format_go(ns);
+		json_object_set_new(obj, *f, json_string(go));
+	}
 }

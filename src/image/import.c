@@ -229,9 +229,13 @@ static int import_work(struct store *s, const struct image_import_opts *o, const
 		return r;
 	image_copy_emit(o->progress, IMAGE_COPY_SIGNATURES, NULL);
 	image_copy_emit(o->progress, IMAGE_COPY_BLOB, info.diff_id);
-	r = layer_store(s, work, &info, &created, err);
+	char *lease[] = { info.diff_id, NULL };
+	r = store_layer_lease(s, work, lease, err);
+	if (r >= 0)
+		r = layer_store(s, work, &info, &created, err);
 	if (r >= 0)
 		r = import_commit(s, o, name, config, &info, ret_id, err);
+	store_layer_release(s, work);
 	if (r < 0 && created)
 		store_layer_gc(s, NULL);
 	return r;

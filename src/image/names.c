@@ -141,7 +141,7 @@ int image_remove(struct store *s, const char *input, bool force, struct image_re
 		return r;
 	}
 	if (!matched && nnames > 1 && !force) {
-		_cleanup_free_ char *all = strv_join(img->names, ", ");
+		_cleanup_free_ char *all = strv_join(img->names, " ");
 		return sk_error_set(err, SK_ERR_STATE, EBUSY,
 				    "unable to delete image \"%s\" by ID with more than one tag "
 				    "([%s]): please force removal",

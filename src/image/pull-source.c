@@ -63,7 +63,8 @@ static int load_conf(const struct image_pull_opts *o, struct config_registries *
 }
 
 int image_pull_sources(const char *input, const struct image_pull_opts *o,
-		       struct image_pull_source **ret, size_t *ret_n, struct sk_error **err)
+		       struct image_pull_source **ret, size_t *ret_n, char **ret_description,
+		       struct sk_error **err)
 {
 	_cleanup_config_registries_ struct config_registries *conf = NULL;
 	int r = load_conf(o, &conf, err);
@@ -86,6 +87,8 @@ int image_pull_sources(const char *input, const struct image_pull_opts *o,
 	}
 	*ret = list;
 	*ret_n = n;
+	if (ret_description)
+		*ret_description = image_shortname_description(res);
 	return 0;
 }
 
@@ -100,7 +103,7 @@ int image_pull_list_tags(const char *input, const struct image_pull_opts *o, cha
 		return sk_err_invalid(err, "tag can't be used with --all-tags/-a");
 	struct image_pull_source *srcs = NULL;
 	size_t n = 0;
-	r = image_pull_sources(input, o, &srcs, &n, err);
+	r = image_pull_sources(input, o, &srcs, &n, NULL, err);
 	if (r < 0)
 		return r;
 	_cleanup_image_reference_ struct image_reference *ref = NULL, *named = NULL;

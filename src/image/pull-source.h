@@ -15,8 +15,10 @@ struct image_pull_source {
 	bool insecure;
 };
 
+/* ret_description (optional) gets podman's "Resolving ..." line for a short name, or NULL. */
 int image_pull_sources(const char *input, const struct image_pull_opts *o,
-		       struct image_pull_source **ret, size_t *ret_n, struct sk_error **err);
+		       struct image_pull_source **ret, size_t *ret_n, char **ret_description,
+		       struct sk_error **err);
 void image_pull_sources_free(struct image_pull_source *s, size_t n);
 /* For --all-tags: the repository input resolves to and its tags in the registry. */
 int image_pull_list_tags(const char *input, const struct image_pull_opts *o, char **ret_repo,

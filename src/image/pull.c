@@ -129,12 +129,16 @@ static int fetch_layers(struct pull_job *j, const struct image_manifest *m, json
 	_cleanup_strv_free_ char **chain = xnew(char *, n + 1);
 	_cleanup_strv_free_ char **paths = xnew(char *, n + 1);
 	size_t nreq = 0;
-	int r = 0;
-	for (size_t i = 0; i < n && r >= 0; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char cid[DIGEST_STR_LEN];
 		store_layer_chain_id(i ? chain[i - 1] : NULL,
 				     json_string_value(json_array_get(diff_ids, i)), cid);
 		chain[i] = xstrdup(cid);
+	}
+	/* Leased before looking: a concurrent rmi can't take a layer this pull then reuses. */
+	int r = store_layer_lease(j->s, j->work, chain, err);
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		const char *cid = chain[i];
 		r = store_layer_exists(j->s, cid, err);
 		if (r > 0) {
 			emit(j, IMAGE_PULL_BLOB_SKIPPED, m->layers[i].digest, 0, 0);
@@ -244,12 +248,13 @@ static int pull_candidate(struct store *s, const struct image_pull_opts *o,
 	r = registry_client_new(ref->domain, &ro, &client, err);
 	if (r < 0)
 		return r;
+	/* An image pulled by digest gets no tag, only the repo digest (as podman). */
 	struct pull_job j = {
 		.s = s,
 		.o = o,
 		.client = client,
 		.ref = ref,
-		.name = src->name,
+		.name = strchr(src->name, '@') ? NULL : src->name,
 		.repo_name = image_reference_name(ref),
 	};
 	const char *work_prefix = "pull-";
@@ -258,6 +263,7 @@ static int pull_candidate(struct store *s, const struct image_pull_opts *o,
 	if (r >= 0) {
 		emit(&j, IMAGE_PULL_TRYING, src->display, 0, 0);
 		r = pull_job_run(&j, ret_id, err);
+		store_layer_release(s, j.work);
 		fs_rm_rf(j.work);
 		_cleanup_free_ char *lockpath = xasprintf("%s.lock", j.work);
 		unlink(lockpath);
@@ -273,9 +279,12 @@ static int pull_one_name(struct store *s, const char *name, const struct image_p
 {
 	struct image_pull_source *srcs = NULL;
 	size_t n = 0;
-	int r = image_pull_sources(name, o, &srcs, &n, err);
+	_cleanup_free_ char *resolving = NULL;
+	int r = image_pull_sources(name, o, &srcs, &n, &resolving, err);
 	if (r < 0)
 		return r;
+	if (resolving && o->progress && o->progress->event)
+		o->progress->event(o->progress->userdata, IMAGE_PULL_RESOLVING, resolving, 0, 0);
 	struct sk_error *last = NULL;
 	r = -ENOENT;
 	for (size_t i = 0; i < n; i++) {
@@ -316,6 +325,7 @@ int image_pull(struct store *s, const char *name, const struct image_pull_opts *
 	}
 	_cleanup_strv_free_ char **tags = NULL;
 	_cleanup_free_ char *repo = NULL;
+	/* A repository with no tags pulls nothing, as podman. */
 	int r = image_pull_list_tags(name, o, &repo, &tags, err);
 	STRV_FOREACH (t, tags) {
 		if (r < 0)
@@ -323,10 +333,8 @@ int image_pull(struct store *s, const char *name, const struct image_pull_opts *
 		_cleanup_free_ char *full = xasprintf("%s:%s", repo, *t);
 		char *id = NULL;
 		r = pull_one_name(s, full, o, &id, err);
-		if (r >= 0 && !strv_contains(ids, id))
+		if (r >= 0)
 			strv_push_take(&ids, id);
-		else
-			free(id);
 	}
 	if (r < 0)
 		return r;

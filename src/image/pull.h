@@ -10,6 +10,7 @@
 #include "util/error.h"
 
 enum image_pull_event {
+	IMAGE_PULL_RESOLVING,	 /* text: how a short name was resolved */
 	IMAGE_PULL_TRYING,	 /* text: the reference being tried */
 	IMAGE_PULL_SIGNATURES,	 /* "Getting image source signatures" */
 	IMAGE_PULL_BLOB_SKIPPED, /* digest: a layer already in the store */
@@ -38,6 +39,6 @@ struct image_pull_opts {
 };
 
 /* Pull name (short names resolved per registries.conf) and return the image's ID. With
- * all_tags, every tag of the repository is pulled and ret_ids lists each image once. */
+ * all_tags, every tag of the repository is pulled and ret_ids has one ID per tag. */
 int image_pull(struct store *s, const char *name, const struct image_pull_opts *o, char ***ret_ids,
 	       struct sk_error **err);

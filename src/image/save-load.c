@@ -197,10 +197,18 @@ static int item_layers_store(struct image_load_ctx *lc, const struct image_load_
 			     char **chain, bool *created, struct sk_error **err)
 {
 	for (size_t i = 0; i < it->n_layers; i++) {
-		const struct image_load_layer *l = &it->layers[i];
-		char cid[DIGEST_STR_LEN], got[DIGEST_STR_LEN];
-		store_layer_chain_id(i ? chain[i - 1] : NULL, l->diff_id, cid);
+		char cid[DIGEST_STR_LEN];
+		store_layer_chain_id(i ? chain[i - 1] : NULL, it->layers[i].diff_id, cid);
 		chain[i] = xstrdup(cid);
+	}
+	/* Leased before looking, so a concurrent rmi can't remove a layer this load reuses. */
+	int lr = store_layer_lease(lc->s, lc->work, chain, err);
+	if (lr < 0)
+		return lr;
+	for (size_t i = 0; i < it->n_layers; i++) {
+		const struct image_load_layer *l = &it->layers[i];
+		const char *cid = chain[i];
+		char got[DIGEST_STR_LEN];
 		image_copy_emit(lc->progress, IMAGE_COPY_BLOB, l->blob_digest);
 		int r = store_layer_exists(lc->s, cid, err);
 		if (r < 0)
@@ -311,6 +319,7 @@ static int load_work(struct store *s, const struct image_load_opts *o, const cha
 	for (size_t i = 0; i < lc.n_items; i++)
 		image_load_item_release(&lc.items[i]);
 	free(lc.items);
+	store_layer_release(s, work);
 	/* Layers this load made for an image it could not store go again. */
 	if (r < 0 && created)
 		store_layer_gc(s, NULL);

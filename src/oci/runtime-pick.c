@@ -75,8 +75,7 @@ int oci_runtime_pick(const char *wanted, struct oci_runtime_info *ret, struct sk
 	if (!r.path) {
 		free(r.note);
 		return sk_error_set(err, SK_ERR_NOTFOUND, ENOENT,
-				    "OCI runtime \"%s\" not found: install it or pass --runtime",
-				    name);
+				    "default OCI runtime \"%s\" not found: invalid argument", name);
 	}
 	r.name = xstrdup(path_basename(name));
 	r.version = runtime_version(r.path);

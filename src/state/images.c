@@ -140,7 +140,8 @@ int state_layer_list_unused(struct state_db *db, struct state_layer ***ret, stru
 	int r = state_db_prepare(db,
 				 "SELECT " LAYER_COLS " FROM layers l WHERE "
 				 "NOT EXISTS (SELECT 1 FROM image_layers il WHERE il.chain_id = "
-				 "l.chain_id) ORDER BY created DESC",
+				 "l.chain_id) AND NOT EXISTS (SELECT 1 FROM layer_leases ll WHERE "
+				 "ll.chain_id = l.chain_id) ORDER BY created DESC",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -181,6 +182,31 @@ static int query_strv(struct state_db *db, const char *sql, const char *arg, cha
 	}
 	*ret = v;
 	return 0;
+}
+
+int state_layer_lease_add(struct state_db *db, const char *chain_id, const char *holder,
+			  struct sk_error **err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	int r = state_db_prepare(db,
+				 "INSERT OR IGNORE INTO layer_leases (chain_id, holder) "
+				 "VALUES (?, ?)",
+				 &st, err);
+	if (r < 0)
+		return r;
+	state_bind_text(st, 1, chain_id);
+	state_bind_text(st, 2, holder);
+	return state_db_step_done(db, st, err);
+}
+
+int state_layer_lease_drop_holder(struct state_db *db, const char *holder, struct sk_error **err)
+{
+	return exec_bind1(db, "DELETE FROM layer_leases WHERE holder = ?", holder, err);
+}
+
+int state_layer_lease_holders(struct state_db *db, char ***ret, struct sk_error **err)
+{
+	return query_strv(db, "SELECT DISTINCT holder FROM layer_leases", NULL, ret, err);
 }
 
 int state_layer_list_dirs(struct state_db *db, char ***ret, struct sk_error **err)
@@ -262,7 +288,7 @@ static int bulk_fill(struct state_db *db, const char *sql, struct state_image **
 		return r;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct state_image key = {.id = (char *)state_column_text(st, 0)};
+		struct state_image key = { .id = (char *)state_column_text(st, 0) };
 		struct state_image *kp = &key;
 		struct state_image **hit = bsearch(&kp, by_id, n, sizeof(*by_id), cmp_image_id);
 		const char *v = state_column_text(st, 1);
@@ -291,8 +317,9 @@ static int image_list_fill(struct state_db *db, struct state_image **list, size_
 	int r = bulk_fill(db, "SELECT image_id, name FROM image_names ORDER BY added, rowid", by_id,
 			  n, offsetof(struct state_image, names), err);
 	if (r >= 0)
-		r = bulk_fill(db, "SELECT image_id, repo || '@' || digest FROM image_digests ORDER BY "
-				  "repo, digest",
+		r = bulk_fill(db,
+			      "SELECT image_id, repo || '@' || digest FROM image_digests ORDER BY "
+			      "repo, digest",
 			      by_id, n, offsetof(struct state_image, repo_digests), err);
 	if (r >= 0)
 		r = bulk_fill(db, "SELECT image_id, chain_id FROM image_layers ORDER BY idx", by_id,
@@ -306,8 +333,9 @@ static int image_list_fill(struct state_db *db, struct state_image **list, size_
 int state_image_list(struct state_db *db, struct state_image ***ret, struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, "SELECT " IMAGE_COLS " FROM images ORDER BY created DESC, "
-				     "added DESC",
+	int r = state_db_prepare(db,
+				 "SELECT " IMAGE_COLS " FROM images ORDER BY created DESC, "
+				 "added DESC",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -349,8 +377,9 @@ int state_image_names_all(struct state_db *db, char ***ret_names, char ***ret_id
 			  struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, "SELECT n.name, n.image_id FROM image_names n JOIN images i "
-				     "ON i.id = n.image_id ORDER BY i.created DESC, i.added DESC",
+	int r = state_db_prepare(db,
+				 "SELECT n.name, n.image_id FROM image_names n JOIN images i "
+				 "ON i.id = n.image_id ORDER BY i.created DESC, i.added DESC",
 				 &st, err);
 	if (r < 0)
 		return r;

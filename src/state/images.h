@@ -50,8 +50,13 @@ int state_layer_get(struct state_db *db, const char *chain_id, struct state_laye
 		    struct sk_error **err);
 int state_layer_insert(struct state_db *db, const struct state_layer *l, struct sk_error **err);
 int state_layer_delete(struct state_db *db, const char *chain_id, struct sk_error **err);
-/* Layers no image references, topmost first (so children go before parents). */
+/* Layers no image references and no lease holds, newest first. */
 int state_layer_list_unused(struct state_db *db, struct state_layer ***ret, struct sk_error **err);
+/* Leases keep layers an unfinished pull or load relies on from garbage collection. */
+int state_layer_lease_add(struct state_db *db, const char *chain_id, const char *holder,
+			  struct sk_error **err);
+int state_layer_lease_drop_holder(struct state_db *db, const char *holder, struct sk_error **err);
+int state_layer_lease_holders(struct state_db *db, char ***ret, struct sk_error **err);
 /* Every layer's directory name (for sweeping orphan directories). */
 int state_layer_list_dirs(struct state_db *db, char ***ret, struct sk_error **err);
 void state_layer_list_free(struct state_layer **list);

@@ -58,6 +58,12 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (image_id, digest)"
 	");"
 	"CREATE INDEX image_blobs_digest ON image_blobs(digest);",
+	/* 2: layers an unfinished pull or load relies on; holder names its work directory */
+	"CREATE TABLE layer_leases ("
+	"  chain_id TEXT NOT NULL,"
+	"  holder TEXT NOT NULL,"
+	"  PRIMARY KEY (chain_id, holder)"
+	");",
 };
 
 int state_schema_count(void)

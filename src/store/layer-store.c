@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -167,6 +168,9 @@ int store_layer_create(struct store *s, const struct store_layer_input *in,
 		s->driver == STORE_DRIVER_OVERLAY ? path_join(work, "diff") : xstrdup(work);
 	if (s->driver == STORE_DRIVER_OVERLAY && mkdir(tree, 0755) < 0)
 		r = sk_err_system(err, errno, "create %s: %s", tree, strerror(errno));
+	/* mkdtemp made the vfs tree 0700; an image's "/" is 0555 unless its tar says else. */
+	else if (s->driver == STORE_DRIVER_VFS && chmod(tree, 0555) < 0)
+		r = sk_err_system(err, errno, "chmod %s: %s", tree, strerror(errno));
 	else if (s->driver == STORE_DRIVER_VFS && in->parent_chain)
 		r = copy_parent_tree(s, in->parent_chain, tree, err);
 	char diff_id[DIGEST_STR_LEN], chain[DIGEST_STR_LEN];
@@ -232,6 +236,51 @@ static void sweep_orphans(struct store *s, char **known)
 	closedir(d);
 }
 
+int store_layer_lease(struct store *s, const char *holder, char *const *chain_ids,
+		      struct sk_error **err)
+{
+	int r = store_lock(s, err);
+	if (r < 0)
+		return r;
+	r = state_db_begin(s->db, err);
+	for (size_t i = 0; r >= 0 && chain_ids && chain_ids[i]; i++)
+		r = state_layer_lease_add(s->db, chain_ids[i], holder, err);
+	if (r >= 0)
+		r = state_db_commit(s->db, err);
+	else
+		state_db_rollback(s->db);
+	store_unlock(s);
+	return r;
+}
+
+void store_layer_release(struct store *s, const char *holder)
+{
+	state_layer_lease_drop_holder(s->db, holder, NULL);
+}
+
+/* A holder whose work-directory lock nobody holds any more has died or finished. */
+static bool lease_holder_alive(const char *holder)
+{
+	_cleanup_free_ char *lock = xasprintf("%s.lock", holder);
+	_cleanup_close_ int fd = open(lock, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	return flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
+static int drop_stale_leases(struct store *s, struct sk_error **err)
+{
+	_cleanup_strv_free_ char **holders = NULL;
+	int r = state_layer_lease_holders(s->db, &holders, err);
+	STRV_FOREACH (h, holders) {
+		if (r < 0)
+			break;
+		if (!lease_holder_alive(*h))
+			r = state_layer_lease_drop_holder(s->db, *h, err);
+	}
+	return r;
+}
+
 int store_layer_gc(struct store *s, struct sk_error **err)
 {
 	store_sweep_tmp(s);
@@ -240,6 +289,8 @@ int store_layer_gc(struct store *s, struct sk_error **err)
 		return r;
 	struct state_layer **unused = NULL;
 	r = state_db_begin(s->db, err);
+	if (r >= 0)
+		r = drop_stale_leases(s, err);
 	if (r >= 0)
 		r = state_layer_list_unused(s->db, &unused, err);
 	for (size_t i = 0; r >= 0 && unused && unused[i]; i++)

@@ -28,5 +28,11 @@ int store_layer_create(struct store *s, const struct store_layer_input *in,
 		       char ret_chain_id[DIGEST_STR_LEN], struct sk_error **err);
 /* The layer's directory (overlay: its diff dir; vfs: its full tree). */
 int store_layer_dir(struct store *s, const char *chain_id, char **ret, struct sk_error **err);
+/* Keep these layers (existing or still to be made) from garbage collection while the caller,
+ * identified by its work directory from store_tmpdir_new(), builds an image on them. The lease
+ * ends with store_layer_release(), or by itself once that work directory's lock is gone. */
+int store_layer_lease(struct store *s, const char *holder, char *const *chain_ids,
+		      struct sk_error **err);
+void store_layer_release(struct store *s, const char *holder);
 /* Delete layers no image uses, then directories no layer row names. Takes the store lock. */
 int store_layer_gc(struct store *s, struct sk_error **err);

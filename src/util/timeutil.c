@@ -39,6 +39,15 @@ char *time_format_rfc3339nano(int64_t ns)
 	return xasprintf("%s.%sZ", date, f);
 }
 
+char *time_format_go(int64_t ns)
+{
+	_cleanup_free_ char *rfc = time_format_rfc3339nano(ns);
+	/* "YYYY-MM-DDTHH:MM:SS[.frac]Z" → "YYYY-MM-DD HH:MM:SS[.frac] +0000 UTC" */
+	rfc[10] = ' ';
+	rfc[strlen(rfc) - 1] = '\0';
+	return xasprintf("%s +0000 UTC", rfc);
+}
+
 static int parse_digits(const char **p, int n, int *ret)
 {
 	int v = 0;

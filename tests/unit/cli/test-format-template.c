@@ -102,8 +102,8 @@ static void test_format_template_exec_printing(void **state)
 static void test_format_template_exec_missing(void **state)
 {
 	/* Lenient mode forgives a missing nested field (omitempty), never one of the top object. */
-	_cleanup_free_ char *lenient = run_with("[{{.Config.Nope}}]{{range .Config.Nope}}x{{end}}",
-						false, true);
+	_cleanup_free_ char *lenient =
+		run_with("[{{.Config.Nope}}]{{range .Config.Nope}}x{{end}}", false, true);
 	_cleanup_free_ char *lenient_top = run_with("{{.Nope}}", false, true);
 
 	assert_tmpl("{{.Labels.nope}}", "<no value>");

@@ -104,6 +104,21 @@ static void test_state_layer_list_unused_after_delete(void **state)
 	state_layer_list_free(unused);
 }
 
+static void test_state_layer_lease_keeps_layer(void **state)
+{
+	struct fixture *f = *state;
+	put_layer(f->db, "l1", NULL);
+	assert_int_equal(state_layer_lease_add(f->db, "l1", "/work/pull-1", NULL), 0);
+	struct state_layer **unused = NULL;
+	assert_int_equal(state_layer_list_unused(f->db, &unused, NULL), 0);
+	assert_null(unused[0]);
+	state_layer_list_free(unused);
+	assert_int_equal(state_layer_lease_drop_holder(f->db, "/work/pull-1", NULL), 0);
+	assert_int_equal(state_layer_list_unused(f->db, &unused, NULL), 0);
+	assert_non_null(unused[0]);
+	state_layer_list_free(unused);
+}
+
 static void test_state_image_ids_by_prefix(void **state)
 {
 	struct fixture *f = *state;
@@ -127,6 +142,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_layer_list_unused_after_delete, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_state_image_ids_by_prefix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_layer_lease_keeps_layer, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
