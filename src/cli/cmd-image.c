@@ -146,7 +146,7 @@ int cmd_rmi(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	}
 	int rc = 0;
 	STRV_FOREACH (t, targets) {
-		int r = remove_one(s, *t, o->force || o->all, o->ignore);
+		int r = remove_one(s, *t, o->force || o->all, o->ignore || o->force);
 		/* The worst outcome decides: engine errors over "in use" over "not found". */
 		if (r == 125 || (r == 2 && rc != 125) || (r == 1 && rc == 0))
 			rc = r;
@@ -338,7 +338,7 @@ int cmd_image_prune(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	}
 	int rc = 0;
 	for (size_t i = 0; imgs[i] && rc == 0; i++) {
-		bool dangling = !imgs[i]->names || !imgs[i]->names[0];
+		bool dangling = state_image_is_dangling(imgs[i]);
 		if (!dangling && !o->all)
 			continue;
 		_cleanup_json_ json_t *cfg = NULL;

@@ -32,13 +32,25 @@ static void add_rows(json_t *rows, const struct state_image *img, json_t *summar
 	_cleanup_free_ char *full_id = xasprintf("sha256:%s", img->id);
 	char shortid[13];
 	snprintf(shortid, sizeof(shortid), "%s", img->id);
-	size_t n = strv_length(img->names);
+	/* Rows come from the names; an image known only by digest shows its repository. */
+	_cleanup_strv_free_ char **sources = NULL;
+	bool by_digest = strv_length(img->names) == 0;
+	STRV_FOREACH (rd, by_digest ? img->repo_digests : img->names) {
+		_cleanup_free_ char *v =
+			by_digest ? xstrndup(*rd, strcspn(*rd, "@")) : xstrdup(*rd);
+		if (!strv_contains(sources, v))
+			strv_push(&sources, v);
+	}
+	size_t n = strv_length(sources);
 	for (size_t i = 0; i < (n ? n : 1); i++) {
 		_cleanup_free_ char *repo = xstrdup("<none>"), *tag = xstrdup("<none>");
 		_cleanup_image_reference_ struct image_reference *ref = NULL;
-		if (n && patterns && !image_reference_filter_match_all(img->names[i], patterns))
+		if (n && patterns && !image_reference_filter_match_all(sources[i], patterns))
 			continue;
-		if (n && image_reference_parse(img->names[i], &ref, NULL) >= 0) {
+		if (n && by_digest) {
+			free(repo);
+			repo = xstrdup(sources[i]);
+		} else if (n && image_reference_parse(sources[i], &ref, NULL) >= 0) {
 			free(repo);
 			free(tag);
 			repo = image_reference_name(ref);
@@ -52,7 +64,7 @@ static void add_rows(json_t *rows, const struct state_image *img, json_t *summar
 		json_object_set_new(row, "CreatedSince", json_string(ago));
 		json_object_set_new(row, "CreatedAt", json_string(created_at));
 		json_object_set_new(row, "Size", json_string(size));
-		json_object_set_new(row, "Dangling", json_boolean(n == 0));
+		json_object_set_new(row, "Dangling", json_boolean(state_image_is_dangling(img)));
 		json_array_append_new(rows, row);
 	}
 }

@@ -133,7 +133,7 @@ static bool bool_filter(char *const *vals, bool actual)
 
 bool image_filter_keep(const struct image_filter *f, const struct state_image *img, json_t *labels)
 {
-	if (!bool_filter(f->dangling, !img->names || !img->names[0]))
+	if (!bool_filter(f->dangling, state_image_is_dangling(img)))
 		return false;
 	if (!bool_filter(f->readonly, img->read_only))
 		return false;

@@ -87,6 +87,12 @@ static int lookup_by_digest(struct store *s, const char *input, char **ret, stru
 			}
 		}
 	}
+	/* The digest names the content: an image that lost the repository's name still has it
+	 * (podman finds it the same way). */
+	if (ids[0]) {
+		*ret = xstrdup(ids[0]);
+		return 1;
+	}
 	return 0;
 }
 

@@ -84,6 +84,10 @@ int image_untag(struct store *s, const char *image, char *const *names, struct s
 		if (r < 0)
 			break;
 	}
+	/* Repository digests go with the last name of their repository, as podman derives them
+	 * from names. */
+	if (r >= 0)
+		r = state_image_digests_prune(s->db, img->id, !names || !names[0], err);
 	if (r < 0) {
 		state_db_rollback(s->db);
 		return r;

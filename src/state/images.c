@@ -14,6 +14,11 @@ static char *col_dup(sqlite3_stmt *st, int idx)
 	return s ? xstrdup(s) : NULL;
 }
 
+bool state_image_is_dangling(const struct state_image *img)
+{
+	return strv_length(img->names) == 0 && strv_length(img->repo_digests) == 0;
+}
+
 void state_layer_free(struct state_layer *l)
 {
 	if (!l)
@@ -505,6 +510,40 @@ int state_image_name_remove(struct state_db *db, const char *id, const char *nam
 	if (sqlite3_changes(db->conn) == 0)
 		return sk_err_notfound(err, "%s: tag not known", name);
 	return 0;
+}
+
+int state_image_digests_prune(struct state_db *db, const char *id, bool all, struct sk_error **err)
+{
+	if (all)
+		return exec_bind1(db, "DELETE FROM image_digests WHERE image_id = ?", id, err);
+	/* A name is "repo:tag"; its repository is everything before the last ':' after the
+	 * last '/'. */
+	_cleanup_strv_free_ char **names = NULL, **repos = NULL;
+	int r = query_strv(db, "SELECT name FROM image_names WHERE image_id = ?", id, &names, err);
+	if (r < 0)
+		return r;
+	STRV_FOREACH (n, names) {
+		const char *slash = strrchr(*n, '/'), *colon = strrchr(slash ? slash : *n, ':');
+		strv_push_take(&repos, colon ? xstrndup(*n, (size_t)(colon - *n)) : xstrdup(*n));
+	}
+	_cleanup_strv_free_ char **have = NULL;
+	r = query_strv(db, "SELECT DISTINCT repo FROM image_digests WHERE image_id = ?", id, &have,
+		       err);
+	STRV_FOREACH (h, have) {
+		if (r < 0)
+			break;
+		if (strv_contains(repos, *h))
+			continue;
+		_cleanup_stmt_ sqlite3_stmt *st = NULL;
+		r = state_db_prepare(
+			db, "DELETE FROM image_digests WHERE image_id = ? AND repo = ?", &st, err);
+		if (r < 0)
+			break;
+		state_bind_text(st, 1, id);
+		state_bind_text(st, 2, *h);
+		r = state_db_step_done(db, st, err);
+	}
+	return r;
 }
 
 int state_image_digest_add(struct state_db *db, const char *id, const char *repo,

@@ -37,6 +37,9 @@ struct state_image {
 	char **blobs;	     /* digests of every blob the image holds */
 };
 
+/* No name and no repository digest: what podman calls dangling. */
+bool state_image_is_dangling(const struct state_image *img);
+
 void state_layer_free(struct state_layer *l);
 void state_image_free(struct state_image *img);
 DEFINE_CLEANUP_FUNC(struct state_image *, state_image_free)
@@ -87,6 +90,9 @@ int state_image_name_set(struct state_db *db, const char *id, const char *name,
 /* Remove a name; -ENOENT when the image does not have it. */
 int state_image_name_remove(struct state_db *db, const char *id, const char *name,
 			    struct sk_error **err);
+/* Drop repository digests whose repository no name of the image uses any more (all of them
+ * when all). */
+int state_image_digests_prune(struct state_db *db, const char *id, bool all, struct sk_error **err);
 int state_image_digest_add(struct state_db *db, const char *id, const char *repo,
 			   const char *digest, struct sk_error **err);
 
