@@ -21,6 +21,7 @@ for img in "${images[@]}"; do
 			podman --root "$root/r" --runroot "$root/rr" rmi -af >/dev/null 2>&1 || true
 			rm -rf "$root"
 		fi
+		mkdir -p "$root"
 		measure ms kb skopeo copy -q --src-tls-verify=false "docker://$SELKIE_REGISTRY/$img" \
 			"oci:$root/oci:x"
 		k_ms+=("$ms")

@@ -33,6 +33,7 @@ median() {
 
 # measure OUTVAR_MS OUTVAR_KB CMD...: wall ms and peak RSS (KiB) of one run.
 measure() {
+	# shellcheck disable=SC2034
 	local -n _ms=$1 _kb=$2
 	shift 2
 	local out=$BENCH_WORK/time.out start end

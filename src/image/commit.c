@@ -43,6 +43,9 @@ static int commit_rows(struct store *s, const struct image_commit_input *in,
 	strv_push(&blobs, manifest_digest);
 	strv_push(&blobs, config_digest);
 	_cleanup_json_ json_t *cfg = sk_json_parse(in->config, in->config_len, NULL);
+	json_t *labels = sk_json_path(cfg, "config.Labels");
+	_cleanup_free_ char *labels_text =
+		json_is_object(labels) ? sk_json_dump(labels, JSON_COMPACT) : xstrdup("{}");
 	size_t n = strv_length(in->layers);
 	struct state_image img = {
 		.id = (char *)digest_hex(config_digest),
@@ -52,6 +55,7 @@ static int commit_rows(struct store *s, const struct image_commit_input *in,
 		.created = image_config_created(cfg),
 		.added = time_now_ns(),
 		.size = size,
+		.labels = labels_text,
 		.layers = (char **)in->layers,
 		.blobs = blobs,
 	};

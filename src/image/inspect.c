@@ -123,13 +123,17 @@ int image_inspect_json(struct store *s, const struct state_image *img, json_t **
 int image_summary_json(struct store *s, const struct state_image *img, json_t **ret,
 		       struct sk_error **err)
 {
-	_cleanup_json_ json_t *cfg = NULL;
-	int r = image_config_load(s, img, &cfg, err);
-	if (r < 0)
-		return r;
-	int64_t created = image_config_created(cfg);
-	_cleanup_free_ char *created_s = time_format_rfc3339nano(created);
-	json_t *labels = sk_json_path(cfg, "config.Labels");
+	/* Labels are kept in the database; only images stored before that need their config. */
+	_cleanup_json_ json_t *cfg = NULL, *labels = NULL;
+	if (img->labels)
+		labels = sk_json_parse(img->labels, strlen(img->labels), NULL);
+	if (!labels) {
+		int r = image_config_load(s, img, &cfg, err);
+		if (r < 0)
+			return r;
+		labels = json_incref(sk_json_path(cfg, "config.Labels"));
+	}
+	_cleanup_free_ char *created_s = time_format_rfc3339nano(img->created);
 	json_t *o = json_object();
 	json_object_set_new(o, "Id", json_string(img->id));
 	json_object_set_new(o, "ParentId", json_string(""));
@@ -144,7 +148,7 @@ int image_summary_json(struct store *s, const struct state_image *img, json_t **
 	json_object_set_new(o, "Names", sk_json_from_strv(img->names));
 	json_object_set_new(o, "Digest", json_string(img->digest));
 	json_object_set_new(o, "History", sk_json_from_strv(img->names));
-	json_object_set_new(o, "Created", json_integer(created / 1000000000LL));
+	json_object_set_new(o, "Created", json_integer(img->created / 1000000000LL));
 	json_object_set_new(o, "CreatedAt", json_string(created_s));
 	*ret = o;
 	return 0;

@@ -48,6 +48,7 @@ void state_image_free(struct state_image *img)
 	free(img->digest);
 	free(img->manifest_media_type);
 	free(img->top_layer);
+	free(img->labels);
 	strv_free(img->names);
 	strv_free(img->repo_digests);
 	strv_free(img->layers);
@@ -219,7 +220,8 @@ int state_layer_list_dirs(struct state_db *db, char ***ret, struct sk_error **er
 	return query_strv(db, "SELECT dir FROM layers", NULL, ret, err);
 }
 
-#define IMAGE_COLS "id, digest, manifest_media_type, top_layer, created, added, size, read_only"
+#define IMAGE_COLS                                                                                 \
+	"id, digest, manifest_media_type, top_layer, created, added, size, read_only, labels"
 
 static int image_fill(struct state_db *db, struct state_image *img, struct sk_error **err)
 {
@@ -254,6 +256,7 @@ static struct state_image *image_from_row(sqlite3_stmt *st)
 	img->added = sqlite3_column_int64(st, 5);
 	img->size = (uint64_t)sqlite3_column_int64(st, 6);
 	img->read_only = sqlite3_column_int(st, 7) != 0;
+	img->labels = col_dup(st, 8);
 	return img;
 }
 
@@ -443,7 +446,7 @@ int state_image_put(struct state_db *db, const struct state_image *img, struct s
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	int r = state_db_prepare(db,
-				 "INSERT INTO images (" IMAGE_COLS ") VALUES (?,?,?,?,?,?,?,?) "
+				 "INSERT INTO images (" IMAGE_COLS ") VALUES (?,?,?,?,?,?,?,?,?) "
 				 "ON CONFLICT(id) DO UPDATE SET digest=excluded.digest, "
 				 "manifest_media_type=excluded.manifest_media_type",
 				 &st, err);
@@ -457,6 +460,7 @@ int state_image_put(struct state_db *db, const struct state_image *img, struct s
 	sqlite3_bind_int64(st, 6, img->added);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)img->size);
 	sqlite3_bind_int(st, 8, img->read_only);
+	state_bind_text(st, 9, img->labels);
 	r = state_db_step_done(db, st, err);
 	if (r < 0)
 		return r;

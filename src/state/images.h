@@ -31,6 +31,7 @@ struct state_image {
 	int64_t added;
 	uint64_t size;
 	bool read_only;
+	char *labels;	     /* the config's Labels as compact JSON, NULL when unknown */
 	char **names;	     /* full references, oldest first */
 	char **repo_digests; /* "repo@sha256:..." */
 	char **layers;	     /* chain IDs, bottom first */

@@ -64,6 +64,8 @@ static const char *const migrations[] = {
 	"  holder TEXT NOT NULL,"
 	"  PRIMARY KEY (chain_id, holder)"
 	");",
+	/* 3: the config's labels, so listing images needs no config reads */
+	"ALTER TABLE images ADD COLUMN labels TEXT;",
 };
 
 int state_schema_count(void)
