@@ -13,7 +13,6 @@
 #include "cli/format-template.h"
 #include "config/registries-conf.h"
 #include "image/reference.h"
-#include "registry/auth.h"
 #include "registry/catalog.h"
 #include "registry/client.h"
 #include "util/json-util.h"
@@ -78,19 +77,12 @@ static int search_client(const struct search_req *q, const char *registry,
 		.insecure = config_registries_is_insecure(q->conf, registry),
 		.cert_dir = q->so->cert_dir,
 		.authfile = q->so->authfile,
+		.creds = q->so->creds,
 	};
 	if (q->so->tls_verify) {
 		bool b = true;
 		parse_bool(q->so->tls_verify, &b);
 		ro.insecure = !b;
-	}
-	_cleanup_free_ char *user = NULL, *pass = NULL;
-	if (q->so->creds) {
-		int r = registry_creds_parse(q->so->creds, &user, &pass, err);
-		if (r < 0)
-			return r;
-		ro.username = user;
-		ro.password = pass;
 	}
 	return registry_client_new(registry, &ro, ret, err);
 }

@@ -8,7 +8,6 @@
 #include "config/registries-conf.h"
 #include "image/reference.h"
 #include "image/shortname.h"
-#include "registry/auth.h"
 #include "registry/client.h"
 #include "registry/catalog.h"
 #include "util/xalloc.h"
@@ -113,7 +112,8 @@ int image_pull_list_tags(const char *input, const struct image_pull_opts *o, cha
 	_cleanup_registry_client_ struct registry_client *c = NULL;
 	struct registry_opts ro = { .insecure = srcs[0].insecure,
 				    .authfile = o->authfile,
-				    .cert_dir = o->cert_dir };
+				    .cert_dir = o->cert_dir,
+				    .creds = o->creds };
 	if (r >= 0)
 		r = registry_client_new(ref->domain, &ro, &c, err);
 	if (r >= 0)

@@ -10,7 +10,6 @@
 #include "image/commit.h"
 #include "image/pull-source.h"
 #include "image/reference.h"
-#include "registry/auth.h"
 #include "registry/blob.h"
 #include "registry/client.h"
 #include "registry/manifest.h"
@@ -236,15 +235,8 @@ static int pull_candidate(struct store *s, const struct image_pull_opts *o,
 		.insecure = src->insecure,
 		.cert_dir = o->cert_dir,
 		.authfile = o->authfile,
+		.creds = o->creds,
 	};
-	_cleanup_free_ char *user = NULL, *pass = NULL;
-	if (o->creds) {
-		r = registry_creds_parse(o->creds, &user, &pass, err);
-		if (r < 0)
-			return r;
-		ro.username = user;
-		ro.password = pass;
-	}
 	r = registry_client_new(ref->domain, &ro, &client, err);
 	if (r < 0)
 		return r;

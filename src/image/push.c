@@ -8,7 +8,6 @@
 #include "config/registries-conf.h"
 #include "image/lookup.h"
 #include "image/reference.h"
-#include "registry/auth.h"
 #include "registry/blob.h"
 #include "registry/client.h"
 #include "registry/manifest.h"
@@ -318,15 +317,8 @@ static int push_client(const struct image_push_opts *o, const struct image_refer
 					      : !o->tls_verify,
 		.cert_dir = o->cert_dir,
 		.authfile = o->authfile,
+		.creds = o->creds,
 	};
-	_cleanup_free_ char *user = NULL, *pass = NULL;
-	if (o->creds) {
-		r = registry_creds_parse(o->creds, &user, &pass, err);
-		if (r < 0)
-			return r;
-		ro.username = user;
-		ro.password = pass;
-	}
 	return registry_client_new(dest->domain, &ro, ret, err);
 }
 

@@ -207,8 +207,14 @@ int registry_client_new(const char *registry, const struct registry_opts *opts,
 	bool hub = streq(registry, "docker.io") || streq(registry, "index.docker.io");
 	c->endpoint = xstrdup(hub ? "registry-1.docker.io" : registry);
 	c->insecure = opts->insecure;
-	c->username = opts->username ? xstrdup(opts->username) : NULL;
-	c->password = opts->password ? xstrdup(opts->password) : NULL;
+	if (opts->creds) {
+		r = registry_creds_parse(opts->creds, &c->username, &c->password, err);
+		if (r < 0)
+			return r;
+	} else {
+		c->username = opts->username ? xstrdup(opts->username) : NULL;
+		c->password = opts->password ? xstrdup(opts->password) : NULL;
+	}
 	c->authfile = opts->authfile ? xstrdup(opts->authfile) : NULL;
 	c->noproxy = noproxy_list();
 	c->easy = curl_easy_init();

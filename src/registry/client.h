@@ -27,7 +27,8 @@ struct registry_opts {
 	bool insecure; /* HTTPS without verification, falling back to HTTP */
 	const char
 		*cert_dir; /* CA files (.crt), client pairs (.cert + .key); NULL: the default dir */
-	const char *username; /* explicit credentials (--creds); NULL: auth.json */
+	const char *creds; /* "user[:pass]" as --creds gives it; wins over username/password */
+	const char *username; /* explicit credentials; NULL: auth.json */
 	const char *password;
 	const char *authfile; /* --authfile; NULL: the default search (config/auth-file.h) */
 };
