@@ -63,7 +63,10 @@ static int lookup_by_id(struct store *s, const char *input, char **ret, struct s
 	return 0;
 }
 
-static int lookup_by_digest(struct store *s, const char *input, char **ret, struct sk_error **err)
+/* "repo@sha256:..." names content: the manifest digest identifies one image whatever names it
+ * has now (podman finds an untagged image the same way). */
+static int lookup_by_digest(struct store *s, const char *input, char **ret,
+			    struct sk_error **err)
 {
 	_cleanup_image_reference_ struct image_reference *ref = NULL;
 	if (image_reference_parse_unnormalized(input, &ref, NULL) < 0 || !ref->digest)
@@ -72,28 +75,10 @@ static int lookup_by_digest(struct store *s, const char *input, char **ret, stru
 	int r = state_image_ids_by_digest(s->db, ref->digest, &ids, err);
 	if (r < 0)
 		return r;
-	STRV_FOREACH (id, ids) {
-		_cleanup_state_image_ struct state_image *img = NULL;
-		if (state_image_get(s->db, *id, &img, NULL) < 0)
-			continue;
-		STRV_FOREACH (rd, img->repo_digests) {
-			_cleanup_free_ char *repo = xstrndup(*rd, strcspn(*rd, "@"));
-			_cleanup_free_ char *probe = xasprintf("%s:latest", repo);
-			_cleanup_free_ char *in_repo = xstrndup(input, strcspn(input, "@"));
-			_cleanup_free_ char *in_probe = xasprintf("%s:latest", in_repo);
-			if (image_name_matches(probe, in_probe)) {
-				*ret = xstrdup(*id);
-				return 1;
-			}
-		}
-	}
-	/* The digest names the content: an image that lost the repository's name still has it
-	 * (podman finds it the same way). */
-	if (ids[0]) {
-		*ret = xstrdup(ids[0]);
-		return 1;
-	}
-	return 0;
+	if (!ids[0])
+		return 0;
+	*ret = xstrdup(ids[0]);
+	return 1;
 }
 
 static int lookup_by_name(struct store *s, const char *input, char **ret, char **ret_name,
