@@ -160,3 +160,15 @@ struct import_opts {
 	bool quiet;
 };
 int cmd_import(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct image_mount_opts {
+	bool all;
+	char *format;
+};
+int cmd_image_mount(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct image_unmount_opts {
+	bool all;
+	bool force;
+};
+int cmd_image_unmount(struct cli_ctx *ctx, void *opts, int argc, char **argv);

@@ -190,6 +190,21 @@ static const struct cli_option search_options[] = {
 	CLI_OPTIONS_END,
 };
 
+static const struct cli_option image_mount_options[] = {
+	{ "all", 'a', CLI_OPT_BOOL, O(image_mount_opts, all), "Mount all images", NULL, 0 },
+	{ "format", 0, CLI_OPT_STRING, O(image_mount_opts, format),
+	  "Print the mounted images in specified format (json)", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option image_unmount_options[] = {
+	{ "all", 'a', CLI_OPT_BOOL, O(image_unmount_opts, all),
+	  "Unmount all of the currently mounted images", NULL, 0 },
+	{ "force", 'f', CLI_OPT_BOOL, O(image_unmount_opts, force),
+	  "Force the complete unmount of the specified mounted images", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
 static const struct cli_option system_df_options[] = {
 	{ "format", 0, CLI_OPT_STRING, O(system_df_opts, format),
 	  "Pretty-print images using a Go template", NULL, 0 },
@@ -368,6 +383,22 @@ static const struct cli_command image_commands[] = {
 	  .opts_size = sizeof(struct image_inspect_opts) },
 	{ .name = "list", .aliases = ALIASES("ls"), CMD_IMAGES },
 	{ .name = "load", CMD_LOAD },
+	{ .name = "mount",
+	  .handler = cmd_image_mount,
+	  .min_args = 0,
+	  .max_args = -1,
+	  .usage = "[options] [IMAGE...]",
+	  .summary = "Mount an image's root filesystem",
+	  .description = "selkie image mount\n"
+			 "  Lists all mounted images mount points if no images is specified\n\n"
+			 "selkie image mount IMAGE-NAME-OR-ID\n"
+			 "  Mounts the specified image and prints the mountpoint",
+	  .examples = "selkie image mount imgID\n"
+		      "selkie image mount imgID1 imgID2 imgID3\n"
+		      "selkie image mount\n"
+		      "selkie image mount --all",
+	  .options = image_mount_options,
+	  .opts_size = sizeof(struct image_mount_opts) },
 	{ .name = "prune",
 	  .handler = cmd_image_prune,
 	  .min_args = 0,
@@ -383,6 +414,25 @@ static const struct cli_command image_commands[] = {
 	{ .name = "save", CMD_SAVE },
 	{ .name = "search", CMD_SEARCH },
 	{ .name = "tag", CMD_TAG },
+	{ .name = "unmount",
+	  .aliases = ALIASES("umount"),
+	  .handler = cmd_image_unmount,
+	  .min_args = 0,
+	  .max_args = -1,
+	  .usage = "[options] IMAGE [IMAGE...]",
+	  .summary = "Unmount an image's root filesystem",
+	  .description = "Image storage increments a mount counter each time an image is "
+			 "mounted.\n\n"
+			 "When an image is unmounted, the mount counter is decremented. The "
+			 "image's root filesystem is physically unmounted only when the mount "
+			 "counter reaches zero indicating no other processes are using the "
+			 "mount.\n\n"
+			 "An unmount can be forced with the --force flag.",
+	  .examples = "selkie image unmount imgID\n"
+		      "selkie image unmount imgID1 imgID2 imgID3\n"
+		      "selkie image unmount --all",
+	  .options = image_unmount_options,
+	  .opts_size = sizeof(struct image_unmount_opts) },
 	{ .name = "untag", CMD_UNTAG },
 	CLI_COMMANDS_END,
 };

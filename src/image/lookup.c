@@ -65,8 +65,7 @@ static int lookup_by_id(struct store *s, const char *input, char **ret, struct s
 
 /* "repo@sha256:..." names content: the manifest digest identifies one image whatever names it
  * has now (podman finds an untagged image the same way). */
-static int lookup_by_digest(struct store *s, const char *input, char **ret,
-			    struct sk_error **err)
+static int lookup_by_digest(struct store *s, const char *input, char **ret, struct sk_error **err)
 {
 	_cleanup_image_reference_ struct image_reference *ref = NULL;
 	if (image_reference_parse_unnormalized(input, &ref, NULL) < 0 || !ref->digest)

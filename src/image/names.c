@@ -8,6 +8,7 @@
 #include "image/reference.h"
 #include "state/images.h"
 #include "store/layer-store.h"
+#include "store/mount-state.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -108,7 +109,10 @@ static int delete_image(struct store *s, const struct state_image *img,
 	int r = store_lock(s, err);
 	if (r < 0)
 		return r;
-	r = state_db_begin(s->db, err);
+	/* podman unmounts a mounted image (whatever its mount count) when removing it */
+	r = store_image_unmount(s, img->id, true, err);
+	if (r >= 0)
+		r = state_db_begin(s->db, err);
 	if (r >= 0)
 		r = state_image_delete(s->db, img->id, err);
 	if (r >= 0)
