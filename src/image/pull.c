@@ -126,7 +126,8 @@ static int fetch_layers(struct pull_job *j, const struct image_manifest *m, json
 	_cleanup_free_ struct registry_blob_req *reqs = xnew(struct registry_blob_req, n + 1);
 	_cleanup_free_ int *fds = xnew(int, n + 1);
 	_cleanup_strv_free_ char **chain = xnew(char *, n + 1);
-	_cleanup_strv_free_ char **paths = xnew(char *, n + 1);
+	/* Sparse (NULL for layers already stored), so not a strv: freed element by element. */
+	char **paths = xnew(char *, n + 1);
 	size_t nreq = 0;
 	for (size_t i = 0; i < n; i++) {
 		char cid[DIGEST_STR_LEN];
@@ -178,6 +179,9 @@ static int fetch_layers(struct pull_job *j, const struct image_manifest *m, json
 		if (r >= 0 && !streq(got, chain[i]))
 			r = sk_err_corrupt(err, "layer %s: chain ID mismatch", m->layers[i].digest);
 	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
 	if (r >= 0)
 		*ret_chain = TAKE_PTR(chain);
 	return r;
