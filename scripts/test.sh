@@ -52,16 +52,25 @@ for t in tests/lint/check-format.sh tests/lint/check-layering.sh; do
 	fi
 done
 
-echo "== system tests"
-results=$(mktemp)
-SELKIE_RESULTS=$results "$top/tests/run-system.sh" "$@"
-if [[ -s $results ]]; then
-	add_counts $(cat "$results")
-else
-	echo "system test run did not report results"
-	add_counts 0 1 0
-fi
-rm -f "$log" "$results"
+# system_pass NAME BINARY: every system test against one build of the binary.
+system_pass() {
+	local name=$1 bin=$2 results
+	echo "== system tests ($name)"
+	results=$(mktemp)
+	SELKIE_BIN=$bin SELKIE_RESULTS=$results "$top/tests/run-system.sh" "${@:3}"
+	if [[ -s $results ]]; then
+		add_counts $(cat "$results")
+	else
+		echo "system test run ($name) did not report results"
+		add_counts 0 1 0
+	fi
+	rm -f "$results"
+}
+system_pass release "$top/build/src/cli/selkie" "$@"
+# The same suite under AddressSanitizer + UBSan: memory errors and leaks on real code paths.
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	system_pass asan "$top/build-asan/src/cli/selkie" "$@"
+rm -f "$log"
 
 echo "$pass passed, $fail failed, $skip skipped"
 [[ $fail -eq 0 ]]
