@@ -281,6 +281,30 @@ static void test_ctr_env_build_empty_and_errors(void **state)
 	sk_error_free(err);
 }
 
+static void test_ctr_env_build_process_environ(void **state)
+{
+	char *args[] = { "SELKIE_TEST_ENV_A", "SELKIE_TEST_ENV_UNSET", "SELKIE_TEST_ENV_*", NULL };
+	struct ctr_env_opts opts = { .env_args = args };
+	char **env = NULL;
+
+	(void)state;
+	assert_int_equal(setenv("SELKIE_TEST_ENV_A", "a value", 1), 0);
+	assert_int_equal(setenv("SELKIE_TEST_ENV_B", "", 1), 0);
+	unsetenv("SELKIE_TEST_ENV_UNSET");
+	assert_int_equal(ctr_env_build(&opts, &env, NULL), 0);
+	assert_env(env, "SELKIE_TEST_ENV_A=a value|SELKIE_TEST_ENV_B=");
+	strv_free(env);
+	env = NULL;
+	opts.env_args = NULL;
+	opts.env_host = true;
+	assert_int_equal(ctr_env_build(&opts, &env, NULL), 0);
+	assert_string_equal(ctr_env_get(env, "SELKIE_TEST_ENV_A"), "a value");
+	assert_null(ctr_env_get(env, "SELKIE_TEST_ENV_UNSET"));
+	strv_free(env);
+	unsetenv("SELKIE_TEST_ENV_A");
+	unsetenv("SELKIE_TEST_ENV_B");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +319,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ctr_env_file_apply_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctr_env_build_merge_order, setup, teardown),
 		cmocka_unit_test(test_ctr_env_build_empty_and_errors),
+		cmocka_unit_test(test_ctr_env_build_process_environ),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
