@@ -11,6 +11,8 @@ packages=(
 	docker-registry skopeo busybox-static
 	# runtime programs
 	crun runc containernetworking-plugins iptables uidmap
+	# the reference implementation: interoperability tests and benchmarks compare with it
+	podman
 )
 missing=()
 for p in "${packages[@]}"; do

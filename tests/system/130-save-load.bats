@@ -22,12 +22,6 @@ names() {
 	echo "$output"
 }
 
-require_podman() {
-	if ! command -v podman >/dev/null; then
-		skip "needs podman for the interoperability check"
-	fi
-}
-
 # run_podman ARGS...: podman with a store of its own under the test's directory (never the
 # host's); it must succeed.
 run_podman() {

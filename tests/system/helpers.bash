@@ -132,6 +132,13 @@ require_root() {
 	fi
 }
 
+# require_podman: interoperability tests compare with podman (scripts/install-deps.sh installs it).
+require_podman() {
+	if ! command -v podman >/dev/null; then
+		skip "needs podman for the interoperability check"
+	fi
+}
+
 # A snapshot of the store (files and database rows) to prove a failed command changed nothing.
 store_snapshot() {
 	local root=${1:-$SELKIE_TEST_ROOT}
