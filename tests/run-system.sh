@@ -44,6 +44,13 @@ pass=$((pass - skip))
 if [[ -n $planned ]] && ((pass + skip + fail < planned)); then
 	fail=$((planned - pass - skip))
 fi
+# Every skip goes through a require_* helper; in CI (or unless SELKIE_ALLOW_SKIPS is set) a
+# skip means the machine lacks something the suite needs, so it counts as a failure.
+if ((skip > 0)) && [[ -z ${SELKIE_ALLOW_SKIPS:-} ]]; then
+	echo "run-system: $skip test(s) skipped; counted as failures (set SELKIE_ALLOW_SKIPS=1 to allow)" >&2
+	fail=$((fail + skip))
+	skip=0
+fi
 if [[ -n ${SELKIE_RESULTS:-} ]]; then
 	echo "$pass $fail $skip" >"$SELKIE_RESULTS"
 fi
