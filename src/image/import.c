@@ -258,8 +258,6 @@ int image_import(struct store *s, const struct image_import_opts *o, char **ret_
 	if (r < 0)
 		return r;
 	r = import_work(s, o, work, name, config, ret_id, err);
-	fs_rm_rf(work);
-	_cleanup_free_ char *lockpath = xasprintf("%s.lock", work);
-	unlink(lockpath);
+	store_tmpdir_remove(work);
 	return r;
 }

@@ -260,9 +260,7 @@ static int pull_candidate(struct store *s, const struct image_pull_opts *o,
 		emit(&j, IMAGE_PULL_TRYING, src->display, 0, 0);
 		r = pull_job_run(&j, ret_id, err);
 		store_layer_release(s, j.work);
-		fs_rm_rf(j.work);
-		_cleanup_free_ char *lockpath = xasprintf("%s.lock", j.work);
-		unlink(lockpath);
+		store_tmpdir_remove(j.work);
 	}
 	free(j.work);
 	free(j.repo_name);

@@ -339,9 +339,7 @@ int image_load(struct store *s, const struct image_load_opts *o, char ***ret_loa
 	if (r < 0)
 		return r;
 	r = load_work(s, o, work, ret_loaded, err);
-	fs_rm_rf(work);
-	_cleanup_free_ char *lockpath = xasprintf("%s.lock", work);
-	unlink(lockpath);
+	store_tmpdir_remove(work);
 	return r;
 }
 

@@ -189,9 +189,7 @@ int store_layer_create(struct store *s, const struct store_layer_input *in,
 			r = 0; /* another command made it meanwhile: ours is discarded */
 		store_unlock(s);
 	}
-	fs_rm_rf(work);
-	_cleanup_free_ char *lock = xasprintf("%s.lock", work);
-	unlink(lock);
+	store_tmpdir_remove(work);
 	if (r < 0)
 		return r;
 	memcpy(ret_chain_id, chain, DIGEST_STR_LEN);

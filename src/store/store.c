@@ -185,6 +185,13 @@ int store_tmpdir_new(struct store *s, const char *prefix, char **ret_path, int *
 	return 0;
 }
 
+void store_tmpdir_remove(const char *path)
+{
+	fs_rm_rf(path);
+	_cleanup_free_ char *lock = xasprintf("%s.lock", path);
+	unlink(lock);
+}
+
 void store_sweep_tmp(struct store *s)
 {
 	DIR *d = opendir(s->tmp_dir);
@@ -210,8 +217,7 @@ void store_sweep_tmp(struct store *s)
 		if (fd < 0)
 			continue; /* its owner is still at work */
 		_cleanup_free_ char *work = xstrndup(lock, strlen(lock) - 5);
-		fs_rm_rf(work);
-		unlink(lock);
+		store_tmpdir_remove(work);
 		close(fd);
 	}
 	closedir(d);

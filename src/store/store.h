@@ -49,5 +49,8 @@ void store_unlock(struct store *s);
  * ret_lock_fd holds the directory's lock until closed. */
 int store_tmpdir_new(struct store *s, const char *prefix, char **ret_path, int *ret_lock_fd,
 		     struct sk_error **err);
+/* Remove a work directory made by store_tmpdir_new() and its lock file (the caller still
+ * closes the lock fd). */
+void store_tmpdir_remove(const char *path);
 /* Remove work directories left behind by killed processes. */
 void store_sweep_tmp(struct store *s);
