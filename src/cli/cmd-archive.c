@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "cli/events-emit.h"
+#include "image/lookup.h"
 #include "image/save-load.h"
 #include "image/import.h"
 #include "image/manifest.h"
@@ -55,6 +57,11 @@ int cmd_save(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		return cli_fail(err);
 	if (image_save(s, argv, &so, &err) < 0)
 		return cli_fail(err);
+	for (int i = 0; i < argc; i++) {
+		_cleanup_free_ char *id = NULL;
+		if (image_lookup(s, argv[i], &id, NULL, NULL) >= 0)
+			cli_event_image(ctx, "save", id, o->output ? o->output : "/dev/stdout");
+	}
 	if (!o->output && fflush(stdout) != 0)
 		return cli_failf("write to stdout: %m");
 	return 0;
@@ -78,6 +85,7 @@ int cmd_load(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	_cleanup_strv_free_ char **loaded = NULL;
 	if (image_load(s, &lo, &loaded, &err) < 0)
 		return cli_fail(err);
+	cli_event_image(ctx, "loadfromarchive", NULL, o->input ? o->input : "/dev/stdin");
 	STRV_FOREACH (l, loaded)
 		printf("Loaded image: %s\n", *l);
 	return 0;
@@ -123,6 +131,8 @@ int cmd_import(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	_cleanup_free_ char *id = NULL;
 	if (image_import(s, &o, &id, &err) < 0)
 		return cli_fail(err);
+	if (o.reference) /* podman records the name it gives, nothing for the import */
+		cli_event_image(ctx, "tag", id, o.reference);
 	printf("sha256:%s\n", id);
 	return 0;
 }

@@ -4,7 +4,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cli/cmds-container.h"
 #include "cli/cmds.h"
+#include "cli/events-emit.h"
 #include "cli/format-template.h"
 #include "cli/image-filter.h"
 #include "cli/output.h"
@@ -26,8 +28,10 @@ static int open_store(struct cli_ctx *ctx, struct store **s, struct sk_error **e
 
 /* Inspect each name; podman prints what it found ("[]" at worst) before the first error. */
 static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, char **argv,
-			  const char *err_prefix)
+			  const char *err_prefix, const char *type)
 {
+	bool containers = type && (streq(type, "all") || streq(type, "container"));
+	bool images = !type || streq(type, "all") || streq(type, "image");
 	_cleanup_error_ struct sk_error *err = NULL;
 	struct store *s;
 	if (open_store(ctx, &s, &err) < 0)
@@ -38,6 +42,20 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 		_cleanup_state_image_ struct state_image *img = NULL;
 		json_t *doc = NULL;
 		struct sk_error *e = NULL;
+		if (containers) {
+			int r = cli_container_inspect_json(ctx, argv[i], &doc, &e);
+			if (r == 0) {
+				json_array_append_new(all, doc);
+				continue;
+			}
+			if (r < 0 || !images) {
+				if (r > 0)
+					sk_error_set(&e, SK_ERR_NOTFOUND, ENOENT,
+						     "no such container %s", argv[i]);
+				first = first ? first : e;
+				continue;
+			}
+		}
 		if (image_lookup_record(s, argv[i], &img, &e) < 0 ||
 		    image_inspect_json(s, img, &doc, &e) < 0) {
 			/* `inspect` does not know the object type, so it says so generically. */
@@ -83,27 +101,42 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 int cmd_image_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct image_inspect_opts *o = opts_;
-	return inspect_images(ctx, o->format, argc, argv, "inspecting object");
+	return inspect_images(ctx, o->format, argc, argv, "inspecting object", "image");
 }
 
 int cmd_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct inspect_opts *o = opts_;
-	if (o->type && !streq(o->type, "image") && !streq(o->type, "all"))
-		return cli_failf("invalid type \"%s\": only image objects exist in this version",
-				 o->type);
-	return inspect_images(ctx, o->format, argc, argv, NULL);
+	const char *type = o->type ? o->type : "all";
+	if (!streq(type, "image") && !streq(type, "all") && !streq(type, "container"))
+		return cli_failf("invalid type \"%s\": must be one of all, container, image", type);
+	return inspect_images(ctx, o->format, argc, argv, NULL, type);
 }
 
-static int remove_one(struct store *s, const char *name, bool force, bool ignore)
+/* podman's events for a removal: "untag" per name, then "remove" named as the user named it
+ * (NULL for rmi --all and prune). */
+static void emit_removal(struct cli_ctx *ctx, const char *id, const struct image_remove_report *rep,
+			 const char *name)
+{
+	STRV_FOREACH (u, rep->untagged)
+		cli_event_image(ctx, "untag", id, *u);
+	STRV_FOREACH (d, rep->deleted)
+		cli_event_image(ctx, "remove", *d, name);
+}
+
+static int remove_one(struct cli_ctx *ctx, struct store *s, const char *name, bool force,
+		      bool ignore, bool all)
 {
 	_cleanup_error_ struct sk_error *err = NULL;
+	_cleanup_free_ char *id = NULL, *matched = NULL;
+	(void)image_lookup(s, name, &id, &matched, NULL);
 	struct image_remove_report rep = { 0 };
 	int r = image_remove(s, name, force, &rep, &err);
 	STRV_FOREACH (u, rep.untagged)
 		printf("Untagged: %s\n", *u);
 	STRV_FOREACH (d, rep.deleted)
 		printf("Deleted: %s\n", *d);
+	emit_removal(ctx, id, &rep, all ? NULL : matched ? matched : name);
 	image_remove_report_release(&rep);
 	if (r >= 0)
 		return 0;
@@ -146,7 +179,7 @@ int cmd_rmi(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	}
 	int rc = 0;
 	STRV_FOREACH (t, targets) {
-		int r = remove_one(s, *t, o->force || o->all, o->ignore || o->force);
+		int r = remove_one(ctx, s, *t, o->force || o->all, o->ignore || o->force, o->all);
 		/* The worst outcome decides: engine errors over "in use" over "not found". */
 		if (r == 125 || (r == 2 && rc != 125) || (r == 1 && rc == 0))
 			rc = r;
@@ -160,9 +193,13 @@ int cmd_tag(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct store *s;
 	if (open_store(ctx, &s, &err) < 0)
 		return cli_fail(err);
-	for (int i = 1; i < argc; i++)
+	_cleanup_free_ char *id = NULL;
+	(void)image_lookup(s, argv[0], &id, NULL, NULL);
+	for (int i = 1; i < argc; i++) {
 		if (image_tag(s, argv[0], argv[i], &err) < 0)
 			return cli_fail(err);
+		cli_event_image(ctx, "tag", id, argv[i]);
+	}
 	return 0;
 }
 
@@ -172,8 +209,16 @@ int cmd_untag(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct store *s;
 	if (open_store(ctx, &s, &err) < 0)
 		return cli_fail(err);
+	_cleanup_state_image_ struct state_image *before = NULL, *after = NULL;
+	(void)image_lookup_record(s, argv[0], &before, NULL);
 	if (image_untag(s, argv[0], argv + 1, &err) < 0)
 		return cli_fail(err);
+	/* An "untag" event per name the image lost. */
+	if (before)
+		(void)state_image_get(s->db, before->id, &after, NULL);
+	STRV_FOREACH (n, before ? before->names : NULL)
+		if (!after || !strv_contains(after->names, *n))
+			cli_event_image(ctx, "untag", before->id, *n);
 	return 0;
 }
 
@@ -353,6 +398,7 @@ int cmd_image_prune(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 			rc = cli_fail(err);
 		STRV_FOREACH (d, rep.deleted)
 			puts(*d);
+		emit_removal(ctx, imgs[i]->id, &rep, NULL);
 		image_remove_report_release(&rep);
 	}
 	state_image_list_free(imgs);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "cli/events-emit.h"
 #include "cli/format-template.h"
 #include "cli/table-writer.h"
 #include "image/lookup.h"
@@ -186,6 +187,7 @@ int cmd_image_mount(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		_cleanup_free_ char *path = NULL;
 		if (store_image_mount(s, set.v[i]->id, &path, &err) < 0)
 			return cli_fail(err);
+		cli_event_image(ctx, "mount", set.v[i]->id, NULL);
 		json_array_append_new(rows, mount_row(set.v[i], path));
 	}
 	/* One image: just its mount point, as podman prints it. */
@@ -219,8 +221,10 @@ int cmd_image_unmount(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	for (size_t i = 0; i < set.n; i++) {
 		struct sk_error *e = NULL;
 		int r = store_image_unmount(s, set.v[i]->id, o->force, &e);
-		if (r > 0)
+		if (r > 0) {
 			puts(set.v[i]->id);
+			cli_event_image(ctx, "unmount", set.v[i]->id, NULL);
+		}
 		if (r >= 0)
 			continue;
 		if (err)

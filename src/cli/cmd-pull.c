@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "cli/events-emit.h"
 #include "image/pull.h"
 #include "store/store.h"
 #include "util/digest.h"
@@ -128,8 +129,18 @@ int cmd_pull(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		_cleanup_strv_free_ char **ids = NULL;
 		if (image_pull(s, argv[i], &o, &ids, &err) < 0)
 			return cli_fail(err);
-		STRV_FOREACH (id, ids)
+		STRV_FOREACH (id, ids) {
 			puts(*id);
+			cli_event_image(ctx, "pull", *id, argv[i]);
+		}
 	}
 	return 0;
+}
+
+const struct image_pull_progress *cli_pull_progress(void)
+{
+	static struct pull_display disp;
+	static struct image_pull_progress progress = { .event = on_event, .userdata = &disp };
+	disp.tty = isatty(STDERR_FILENO);
+	return &progress;
 }

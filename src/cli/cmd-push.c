@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "cli/events-emit.h"
+#include "image/lookup.h"
 #include "image/push.h"
 #include "store/store.h"
 #include "util/digest.h"
@@ -119,6 +121,9 @@ int cmd_push(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	char digest[DIGEST_STR_LEN];
 	if (image_push(s, argv[0], argc > 1 ? argv[1] : NULL, &o, digest, &err) < 0)
 		return cli_fail(err);
+	_cleanup_free_ char *id = NULL;
+	if (image_lookup(s, argv[0], &id, NULL, NULL) >= 0)
+		cli_event_image(ctx, "push", id, argc > 1 ? argv[1] : argv[0]);
 	if (!po->quiet)
 		fputs("Storing signatures\n", stderr);
 	if (po->digestfile) {

@@ -172,3 +172,13 @@ struct image_unmount_opts {
 	bool force;
 };
 int cmd_image_unmount(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct events_opts {
+	char **filters;
+	char *format;
+	bool no_trunc;
+	char *since;
+	bool stream;
+	char *until;
+};
+int cmd_events(struct cli_ctx *ctx, void *opts, int argc, char **argv);

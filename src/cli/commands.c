@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "cli/cmds.h"
+#include "cli/commands-container.h"
 #include "cli/command.h"
 
 #define O(st, field) offsetof(struct st, field)
@@ -212,6 +213,33 @@ static const struct cli_option system_df_options[] = {
 	  "Show detailed information on disk usage", NULL, 0 },
 	CLI_OPTIONS_END,
 };
+
+static const struct cli_option events_options[] = {
+	{ "filter", 'f', CLI_OPT_STRV, O(events_opts, filters), "filter output", NULL, 0 },
+	{ "format", 0, CLI_OPT_STRING, O(events_opts, format),
+	  "format the output using a Go template", NULL, 0 },
+	{ "no-trunc", 0, CLI_OPT_BOOL, O(events_opts, no_trunc), "do not truncate the output",
+	  "true", CLI_OPT_DEFAULT_TRUE },
+	{ "since", 0, CLI_OPT_STRING, O(events_opts, since),
+	  "show all events created since timestamp", NULL, 0 },
+	{ "stream", 0, CLI_OPT_BOOL, O(events_opts, stream), "stream new events; for testing only",
+	  "true", CLI_OPT_DEFAULT_TRUE | CLI_OPT_HIDDEN },
+	{ "until", 0, CLI_OPT_STRING, O(events_opts, until), "show all events until timestamp",
+	  NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+#define CMD_EVENTS                                                                                 \
+	.handler = cmd_events, .flags = CLI_CMD_NO_STORE, .min_args = 0, .max_args = 0,            \
+	.usage = "[options]", .summary = "Show selkie events",                                     \
+	.description = "Monitor selkie events.\n\n"                                                \
+		       "By default, streaming mode is used, printing new events as they occur.  "  \
+		       "Previous events can be listed via --since and --until.",                   \
+	.examples = "selkie events\n"                                                              \
+		    "selkie events --filter event=create\n"                                        \
+		    "selkie events --format {{.Image}}\n"                                          \
+		    "selkie events --since 1h30s",                                                 \
+	.options = events_options, .opts_size = sizeof(struct events_opts)
 
 #define CMD_PUSH                                                                                   \
 	.handler = cmd_push, .min_args = 1, .max_args = 2,                                         \
@@ -447,6 +475,7 @@ static const struct cli_command system_commands[] = {
 	  .description = "Show selkie disk usage for images, containers and volumes.",
 	  .options = system_df_options,
 	  .opts_size = sizeof(struct system_df_opts) },
+	{ .name = "events", CMD_EVENTS },
 	{ .name = "info",
 	  .handler = cmd_info,
 	  .min_args = 0,
@@ -461,6 +490,7 @@ static const struct cli_command system_commands[] = {
 };
 
 static const struct cli_command root_commands[] = {
+	{ .name = "events", CMD_EVENTS },
 	{ .name = "help",
 	  .handler = cmd_help,
 	  .min_args = 0,
@@ -545,6 +575,25 @@ static const struct cli_command root_commands[] = {
 	  .summary = "Display the selkie version information",
 	  .options = version_options,
 	  .opts_size = sizeof(struct version_opts) },
+	{ .name = "attach", CMD_ATTACH },
+	{ .name = "container",
+	  .summary = "Manage containers",
+	  .description = "Manage containers",
+	  .usage = "[command]",
+	  .subcommands = cli_container_commands },
+	{ .name = "create", CMD_CREATE },
+	{ .name = "kill", CMD_KILL },
+	{ .name = "logs", CMD_LOGS },
+	{ .name = "pause", CMD_PAUSE },
+	{ .name = "ps", CMD_PS },
+	{ .name = "rename", CMD_RENAME },
+	{ .name = "restart", CMD_RESTART },
+	{ .name = "rm", CMD_RM },
+	{ .name = "run", CMD_RUN },
+	{ .name = "start", CMD_START },
+	{ .name = "stop", CMD_STOP },
+	{ .name = "unpause", CMD_UNPAUSE },
+	{ .name = "wait", CMD_WAIT },
 	CLI_COMMANDS_END,
 };
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "context.h"
 
+#include "cli/ctr-context.h"
+
 #include <stdarg.h>
 
 #include "store/store.h"
@@ -18,6 +20,14 @@ int cli_exit_code(const struct sk_error *err)
 	default:
 		return EXIT_ENGINE;
 	}
+}
+
+int cli_fail_take(struct sk_error **err)
+{
+	int rc = cli_fail(*err);
+	sk_error_free(*err);
+	*err = NULL;
+	return rc;
 }
 
 int cli_fail(struct sk_error *err)
@@ -64,6 +74,7 @@ int cli_ctx_store(struct cli_ctx *ctx, struct store **ret, struct sk_error **err
 
 void cli_ctx_release(struct cli_ctx *ctx)
 {
+	cli_ctr_release(ctx);
 	store_close(ctx->store);
 	ctx->store = NULL;
 	config_paths_release(&ctx->paths);

@@ -11,6 +11,7 @@
 #include "util/error.h"
 
 struct store;
+struct cli_ctr_state;
 
 struct cli_ctx {
 	struct cli_global global;
@@ -18,6 +19,7 @@ struct cli_ctx {
 	char *cmd_path; /* "selkie image ls": for help and error hints */
 	struct config_paths paths;
 	struct store *store;
+	struct cli_ctr_state *ctr; /* cli/ctr-context.h */
 	bool stdout_is_tty;
 };
 
@@ -27,6 +29,8 @@ void cli_ctx_release(struct cli_ctx *ctx);
 
 /* Print "Error: <msg>" and return the exit code for the error's category (125, 126, 127). */
 int cli_fail(struct sk_error *err);
+/* cli_fail(), then free *err and clear it (for loops that go on after an error). */
+int cli_fail_take(struct sk_error **err);
 /* Print "Error: <formatted>" and return 125. */
 int cli_failf(const char *fmt, ...) _printf_(1, 2);
 /* The exit code podman uses for an error category. */

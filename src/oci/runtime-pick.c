@@ -54,7 +54,7 @@ static char *runtime_version(const char *path)
 	return xstrdup(out);
 }
 
-int oci_runtime_pick(const char *wanted, struct oci_runtime_info *ret, struct sk_error **err)
+int oci_runtime_find(const char *wanted, struct oci_runtime_info *ret, struct sk_error **err)
 {
 	struct oci_runtime_info r = { 0 };
 	const char *name = wanted;
@@ -78,9 +78,16 @@ int oci_runtime_pick(const char *wanted, struct oci_runtime_info *ret, struct sk
 				    "default OCI runtime \"%s\" not found: invalid argument", name);
 	}
 	r.name = xstrdup(path_basename(name));
-	r.version = runtime_version(r.path);
 	*ret = r;
 	return 0;
+}
+
+int oci_runtime_pick(const char *wanted, struct oci_runtime_info *ret, struct sk_error **err)
+{
+	int r = oci_runtime_find(wanted, ret, err);
+	if (r >= 0)
+		ret->version = runtime_version(ret->path);
+	return r;
 }
 
 void oci_runtime_info_release(struct oci_runtime_info *r)

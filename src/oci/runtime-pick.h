@@ -25,4 +25,6 @@ const char *oci_cgroup_version_string(enum oci_cgroup_layout l);
 /* wanted: NULL (the default), a name in $PATH or a path. crun refuses hosts whose cgroup2
  * hierarchy holds controllers while v1 is in use; there the default becomes runc. */
 int oci_runtime_pick(const char *wanted, struct oci_runtime_info *ret, struct sk_error **err);
+/* The same without asking the runtime its version (version stays NULL): for every start. */
+int oci_runtime_find(const char *wanted, struct oci_runtime_info *ret, struct sk_error **err);
 void oci_runtime_info_release(struct oci_runtime_info *r);

@@ -6,6 +6,7 @@
 
 #include "state/schema.h"
 #include "util/fs.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 int state_db_error(struct state_db *db, const char *what, struct sk_error **err)
@@ -187,4 +188,44 @@ void state_db_close(struct state_db *db)
 	sqlite3_close(db->conn);
 	free(db->path);
 	free(db);
+}
+
+char *state_column_dup(sqlite3_stmt *st, int idx)
+{
+	const char *s = state_column_text(st, idx);
+	return s ? xstrdup(s) : NULL;
+}
+
+int state_query_strv(struct state_db *db, const char *sql, const char *arg, char ***ret,
+		     struct sk_error **err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	int r = state_db_prepare(db, sql, &st, err);
+	if (r < 0)
+		return r;
+	if (arg)
+		state_bind_text(st, 1, arg);
+	char **v = xnew(char *, 1);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = state_column_text(st, 0);
+		strv_push(&v, s ? s : "");
+	}
+	if (rc != SQLITE_DONE) {
+		strv_free(v);
+		return state_db_error(db, "query", err);
+	}
+	*ret = v;
+	return 0;
+}
+
+
+int state_db_exec1(struct state_db *db, const char *sql, const char *a, struct sk_error **err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	int r = state_db_prepare(db, sql, &st, err);
+	if (r < 0)
+		return r;
+	state_bind_text(st, 1, a);
+	return state_db_step_done(db, st, err);
 }

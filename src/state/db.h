@@ -41,3 +41,10 @@ int state_db_error(struct state_db *db, const char *what, struct sk_error **err)
 /* Bind helpers: NULL strings bind SQL NULL. */
 void state_bind_text(sqlite3_stmt *st, int idx, const char *s);
 const char *state_column_text(sqlite3_stmt *st, int idx);
+/* The column as an allocated string, NULL for SQL NULL. */
+char *state_column_dup(sqlite3_stmt *st, int idx);
+/* The first column of every row of sql (with one optional text parameter) as a strv. */
+int state_query_strv(struct state_db *db, const char *sql, const char *arg, char ***ret,
+		     struct sk_error **err);
+/* Run sql (no result rows) with one text parameter. */
+int state_db_exec1(struct state_db *db, const char *sql, const char *a, struct sk_error **err);

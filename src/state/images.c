@@ -8,12 +8,6 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-static char *col_dup(sqlite3_stmt *st, int idx)
-{
-	const char *s = state_column_text(st, idx);
-	return s ? xstrdup(s) : NULL;
-}
-
 bool state_image_is_dangling(const struct state_image *img)
 {
 	return strv_length(img->names) == 0 && strv_length(img->repo_digests) == 0;
@@ -70,15 +64,15 @@ void state_image_list_free(struct state_image **list)
 static struct state_layer *layer_from_row(sqlite3_stmt *st)
 {
 	struct state_layer *l = xnew(struct state_layer, 1);
-	l->chain_id = col_dup(st, 0);
-	l->parent = col_dup(st, 1);
-	l->diff_id = col_dup(st, 2);
-	l->blob_digest = col_dup(st, 3);
-	l->blob_media_type = col_dup(st, 4);
+	l->chain_id = state_column_dup(st, 0);
+	l->parent = state_column_dup(st, 1);
+	l->diff_id = state_column_dup(st, 2);
+	l->blob_digest = state_column_dup(st, 3);
+	l->blob_media_type = state_column_dup(st, 4);
 	l->blob_size = (uint64_t)sqlite3_column_int64(st, 5);
 	l->diff_size = (uint64_t)sqlite3_column_int64(st, 6);
-	l->dir = col_dup(st, 7);
-	l->short_name = col_dup(st, 8);
+	l->dir = state_column_dup(st, 7);
+	l->short_name = state_column_dup(st, 8);
 	l->created = sqlite3_column_int64(st, 9);
 	return l;
 }
@@ -123,19 +117,9 @@ int state_layer_insert(struct state_db *db, const struct state_layer *l, struct 
 	return state_db_step_done(db, st, err);
 }
 
-static int exec_bind1(struct state_db *db, const char *sql, const char *a, struct sk_error **err)
-{
-	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, sql, &st, err);
-	if (r < 0)
-		return r;
-	state_bind_text(st, 1, a);
-	return state_db_step_done(db, st, err);
-}
-
 int state_layer_delete(struct state_db *db, const char *chain_id, struct sk_error **err)
 {
-	return exec_bind1(db, "DELETE FROM layers WHERE chain_id = ?", chain_id, err);
+	return state_db_exec1(db, "DELETE FROM layers WHERE chain_id = ?", chain_id, err);
 }
 
 int state_layer_list_unused(struct state_db *db, struct state_layer ***ret, struct sk_error **err)
@@ -167,29 +151,6 @@ int state_layer_list_unused(struct state_db *db, struct state_layer ***ret, stru
 	return 0;
 }
 
-static int query_strv(struct state_db *db, const char *sql, const char *arg, char ***ret,
-		      struct sk_error **err)
-{
-	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db, sql, &st, err);
-	if (r < 0)
-		return r;
-	if (arg)
-		state_bind_text(st, 1, arg);
-	char **v = xnew(char *, 1);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = state_column_text(st, 0);
-		strv_push(&v, s ? s : "");
-	}
-	if (rc != SQLITE_DONE) {
-		strv_free(v);
-		return state_db_error(db, "query", err);
-	}
-	*ret = v;
-	return 0;
-}
-
 int state_layer_lease_add(struct state_db *db, const char *chain_id, const char *holder,
 			  struct sk_error **err)
 {
@@ -207,17 +168,17 @@ int state_layer_lease_add(struct state_db *db, const char *chain_id, const char 
 
 int state_layer_lease_drop_holder(struct state_db *db, const char *holder, struct sk_error **err)
 {
-	return exec_bind1(db, "DELETE FROM layer_leases WHERE holder = ?", holder, err);
+	return state_db_exec1(db, "DELETE FROM layer_leases WHERE holder = ?", holder, err);
 }
 
 int state_layer_lease_holders(struct state_db *db, char ***ret, struct sk_error **err)
 {
-	return query_strv(db, "SELECT DISTINCT holder FROM layer_leases", NULL, ret, err);
+	return state_query_strv(db, "SELECT DISTINCT holder FROM layer_leases", NULL, ret, err);
 }
 
 int state_layer_list_dirs(struct state_db *db, char ***ret, struct sk_error **err)
 {
-	return query_strv(db, "SELECT dir FROM layers", NULL, ret, err);
+	return state_query_strv(db, "SELECT dir FROM layers", NULL, ret, err);
 }
 
 #define IMAGE_COLS                                                                                 \
@@ -225,22 +186,22 @@ int state_layer_list_dirs(struct state_db *db, char ***ret, struct sk_error **er
 
 static int image_fill(struct state_db *db, struct state_image *img, struct sk_error **err)
 {
-	int r = query_strv(db,
+	int r = state_query_strv(db,
 			   "SELECT name FROM image_names WHERE image_id = ? ORDER BY added, "
 			   "rowid",
 			   img->id, &img->names, err);
 	if (r >= 0)
-		r = query_strv(db,
+		r = state_query_strv(db,
 			       "SELECT repo || '@' || digest FROM image_digests WHERE "
 			       "image_id = ? ORDER BY repo, digest",
 			       img->id, &img->repo_digests, err);
 	if (r >= 0)
-		r = query_strv(db,
+		r = state_query_strv(db,
 			       "SELECT chain_id FROM image_layers WHERE image_id = ? ORDER "
 			       "BY idx",
 			       img->id, &img->layers, err);
 	if (r >= 0)
-		r = query_strv(db, "SELECT digest FROM image_blobs WHERE image_id = ?", img->id,
+		r = state_query_strv(db, "SELECT digest FROM image_blobs WHERE image_id = ?", img->id,
 			       &img->blobs, err);
 	return r;
 }
@@ -248,15 +209,15 @@ static int image_fill(struct state_db *db, struct state_image *img, struct sk_er
 static struct state_image *image_from_row(sqlite3_stmt *st)
 {
 	struct state_image *img = xnew(struct state_image, 1);
-	img->id = col_dup(st, 0);
-	img->digest = col_dup(st, 1);
-	img->manifest_media_type = col_dup(st, 2);
-	img->top_layer = col_dup(st, 3);
+	img->id = state_column_dup(st, 0);
+	img->digest = state_column_dup(st, 1);
+	img->manifest_media_type = state_column_dup(st, 2);
+	img->top_layer = state_column_dup(st, 3);
 	img->created = sqlite3_column_int64(st, 4);
 	img->added = sqlite3_column_int64(st, 5);
 	img->size = (uint64_t)sqlite3_column_int64(st, 6);
 	img->read_only = sqlite3_column_int(st, 7) != 0;
-	img->labels = col_dup(st, 8);
+	img->labels = state_column_dup(st, 8);
 	return img;
 }
 
@@ -372,7 +333,7 @@ int state_image_id_by_name(struct state_db *db, const char *name, char **ret_id,
 			   struct sk_error **err)
 {
 	_cleanup_strv_free_ char **ids = NULL;
-	int r = query_strv(db, "SELECT image_id FROM image_names WHERE name = ?", name, &ids, err);
+	int r = state_query_strv(db, "SELECT image_id FROM image_names WHERE name = ?", name, &ids, err);
 	if (r < 0)
 		return r;
 	if (!ids[0])
@@ -408,13 +369,13 @@ int state_image_ids_by_prefix(struct state_db *db, const char *prefix, char ***r
 			      struct sk_error **err)
 {
 	_cleanup_free_ char *pattern = xasprintf("%s*", prefix);
-	return query_strv(db, "SELECT id FROM images WHERE id GLOB ?", pattern, ret, err);
+	return state_query_strv(db, "SELECT id FROM images WHERE id GLOB ?", pattern, ret, err);
 }
 
 int state_image_ids_by_digest(struct state_db *db, const char *digest, char ***ret,
 			      struct sk_error **err)
 {
-	return query_strv(db,
+	return state_query_strv(db,
 			  "SELECT id FROM images WHERE digest = ?1 UNION SELECT image_id FROM "
 			  "image_digests WHERE digest = ?1",
 			  digest, ret, err);
@@ -464,7 +425,7 @@ int state_image_put(struct state_db *db, const struct state_image *img, struct s
 	r = state_db_step_done(db, st, err);
 	if (r < 0)
 		return r;
-	r = exec_bind1(db, "DELETE FROM image_layers WHERE image_id = ?", img->id, err);
+	r = state_db_exec1(db, "DELETE FROM image_layers WHERE image_id = ?", img->id, err);
 	if (r >= 0)
 		r = put_list(db,
 			     "INSERT INTO image_layers (image_id, idx, chain_id) VALUES (?,?,?)",
@@ -478,7 +439,7 @@ int state_image_put(struct state_db *db, const struct state_image *img, struct s
 
 int state_image_delete(struct state_db *db, const char *id, struct sk_error **err)
 {
-	return exec_bind1(db, "DELETE FROM images WHERE id = ?", id, err);
+	return state_db_exec1(db, "DELETE FROM images WHERE id = ?", id, err);
 }
 
 int state_image_name_set(struct state_db *db, const char *id, const char *name,
@@ -519,11 +480,11 @@ int state_image_name_remove(struct state_db *db, const char *id, const char *nam
 int state_image_digests_prune(struct state_db *db, const char *id, bool all, struct sk_error **err)
 {
 	if (all)
-		return exec_bind1(db, "DELETE FROM image_digests WHERE image_id = ?", id, err);
+		return state_db_exec1(db, "DELETE FROM image_digests WHERE image_id = ?", id, err);
 	/* A name is "repo:tag"; its repository is everything before the last ':' after the
 	 * last '/'. */
 	_cleanup_strv_free_ char **names = NULL, **repos = NULL;
-	int r = query_strv(db, "SELECT name FROM image_names WHERE image_id = ?", id, &names, err);
+	int r = state_query_strv(db, "SELECT name FROM image_names WHERE image_id = ?", id, &names, err);
 	if (r < 0)
 		return r;
 	STRV_FOREACH (n, names) {
@@ -531,7 +492,7 @@ int state_image_digests_prune(struct state_db *db, const char *id, bool all, str
 		strv_push_take(&repos, colon ? xstrndup(*n, (size_t)(colon - *n)) : xstrdup(*n));
 	}
 	_cleanup_strv_free_ char **have = NULL;
-	r = query_strv(db, "SELECT DISTINCT repo FROM image_digests WHERE image_id = ?", id, &have,
+	r = state_query_strv(db, "SELECT DISTINCT repo FROM image_digests WHERE image_id = ?", id, &have,
 		       err);
 	STRV_FOREACH (h, have) {
 		if (r < 0)
@@ -584,7 +545,7 @@ int state_blob_put(struct state_db *db, const char *digest, uint64_t size, const
 
 int state_blob_list_unused(struct state_db *db, char ***ret, struct sk_error **err)
 {
-	return query_strv(db,
+	return state_query_strv(db,
 			  "SELECT digest FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM "
 			  "image_blobs ib WHERE ib.digest = b.digest)",
 			  NULL, ret, err);
@@ -592,13 +553,13 @@ int state_blob_list_unused(struct state_db *db, char ***ret, struct sk_error **e
 
 int state_blob_delete(struct state_db *db, const char *digest, struct sk_error **err)
 {
-	return exec_bind1(db, "DELETE FROM blobs WHERE digest = ?", digest, err);
+	return state_db_exec1(db, "DELETE FROM blobs WHERE digest = ?", digest, err);
 }
 
 int state_blob_exists(struct state_db *db, const char *digest, struct sk_error **err)
 {
 	_cleanup_strv_free_ char **v = NULL;
-	int r = query_strv(db, "SELECT digest FROM blobs WHERE digest = ?", digest, &v, err);
+	int r = state_query_strv(db, "SELECT digest FROM blobs WHERE digest = ?", digest, &v, err);
 	if (r < 0)
 		return r;
 	return v[0] ? 1 : 0;

@@ -66,6 +66,52 @@ static const char *const migrations[] = {
 	");",
 	/* 3: the config's labels, so listing images needs no config reads */
 	"ALTER TABLE images ADD COLUMN labels TEXT;",
+	/* 4: containers and volumes. A container's settings are one JSON document (config); the
+	 * columns are what listing, filtering and the lifecycle need without parsing it. */
+	"CREATE TABLE containers ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  image_id TEXT NOT NULL,"
+	"  image_name TEXT NOT NULL,"
+	"  command TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  config TEXT NOT NULL,"
+	"  labels TEXT,"
+	"  pid INTEGER NOT NULL DEFAULT 0,"
+	"  monitor_pid INTEGER NOT NULL DEFAULT 0,"
+	"  monitor_start INTEGER NOT NULL DEFAULT 0,"
+	"  exit_code INTEGER NOT NULL DEFAULT 0,"
+	"  oom_killed INTEGER NOT NULL DEFAULT 0,"
+	"  started_at INTEGER NOT NULL DEFAULT 0,"
+	"  finished_at INTEGER NOT NULL DEFAULT 0,"
+	"  restart_count INTEGER NOT NULL DEFAULT 0,"
+	"  stopped_by_user INTEGER NOT NULL DEFAULT 0,"
+	"  health_status TEXT NOT NULL DEFAULT '',"
+	"  health_failing_streak INTEGER NOT NULL DEFAULT 0,"
+	"  health_log TEXT,"
+	"  pod_id TEXT"
+	");"
+	"CREATE INDEX containers_image ON containers(image_id);"
+	"CREATE TABLE volumes ("
+	"  name TEXT PRIMARY KEY,"
+	"  driver TEXT NOT NULL DEFAULT 'local',"
+	"  mountpoint TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  labels TEXT,"
+	"  options TEXT,"
+	"  anonymous INTEGER NOT NULL DEFAULT 0,"
+	"  needs_copy_up INTEGER NOT NULL DEFAULT 1,"
+	"  uid INTEGER NOT NULL DEFAULT -1,"
+	"  gid INTEGER NOT NULL DEFAULT -1"
+	");"
+	"CREATE TABLE container_volumes ("
+	"  container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,"
+	"  volume TEXT NOT NULL REFERENCES volumes(name),"
+	"  destination TEXT NOT NULL,"
+	"  PRIMARY KEY (container_id, destination)"
+	");"
+	"CREATE INDEX container_volumes_volume ON container_volumes(volume);",
 };
 
 int state_schema_count(void)

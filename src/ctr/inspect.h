@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `inspect` of a container: podman's document (Id, Created, Path, Args, State{...}, Image,
+ * ImageName, Name, Mounts, Config, HostConfig, GraphDriver, ...). */
+#pragma once
+
+#include <jansson.h>
+
+#include "ctr/ctr.h"
+#include "util/error.h"
+
+int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, json_t **ret,
+		     struct sk_error **err);

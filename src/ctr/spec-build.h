@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The runtime spec of a container being started (ctr/start.c). */
+#pragma once
+
+#include <jansson.h>
+
+#include "ctr/user-resolve.h"
+#include "oci/spec.h"
+#include "util/error.h"
+
+struct ctr_resolved_mount {
+	const char *type; /* "bind", "tmpfs" */
+	char *source;	  /* host path (binds and volumes) */
+	char *destination;
+	char **options;
+};
+
+/* What start worked out before writing the spec. */
+struct ctr_start_resolved {
+	const char *rootfs;
+	struct ctr_user user;
+	struct ctr_resolved_mount *mounts;
+	size_t n_mounts;
+	struct oci_ns ns[_OCI_NS_TYPE_MAX];
+	const char *cgroups_path;
+	char **args; /* NULL: the document's Entrypoint + Cmd (an --init wrapper sets it) */
+	char *netns_path; /* the namespace start made, owned */
+};
+
+int ctr_spec_build(const json_t *doc, const struct ctr_start_resolved *rs, json_t **ret,
+		   struct sk_error **err);

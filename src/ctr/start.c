@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * start: mount the root file system and volumes, make the namespaces selkie owns, write the
+ * bundle and the /etc files, spawn the monitor (which runs `<runtime> create`), then
+ * `<runtime> start`. Everything start takes is released by ctr/cleanup.c, which also runs when
+ * start fails half-way.
+ */
+#include "ctr/ctr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctr/etc-files.h"
+#include "ctr/runtime.h"
+#include "ctr/spec-build.h"
+#include "ctr/start-internal.h"
+#include "ctr/volume.h"
+#include "monitor/monitor.h"
+#include "net/netns.h"
+#include "oci/cgroup-resources.h"
+#include "state/images.h"
+#include "store/mount.h"
+#include "util/fs.h"
+#include "util/json-util.h"
+#include "util/strv.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+static int rootfs_mount(struct ctr_ctx *x, const struct state_container *c,
+			struct sk_error **err)
+{
+	_cleanup_state_image_ struct state_image *img = NULL;
+	int r = state_image_get(x->store->db, c->image_id, &img, err);
+	if (r < 0)
+		return sk_error_wrap(err, "container %.12s", c->id);
+	_cleanup_free_ char *dir = ctr_dir(x, c->id);
+	_cleanup_free_ char *target = xasprintf("%s/merged", dir);
+	_cleanup_free_ char *upper = xasprintf("%s/diff", dir);
+	_cleanup_free_ char *work = xasprintf("%s/work", dir);
+	if (store_mount_is_mounted(target))
+		return 0;
+	struct store_mount_request req = {
+		.layers = img->layers,
+		.target = target,
+		.upper_dir = upper,
+		.work_dir = work,
+	};
+	return store_layers_mount(x->store, &req, err);
+}
+
+static void resolved_release(struct ctr_start_resolved *rs)
+{
+	for (size_t i = 0; i < rs->n_mounts; i++) {
+		free(rs->mounts[i].source);
+		free(rs->mounts[i].destination);
+		strv_free(rs->mounts[i].options);
+	}
+	free(rs->mounts);
+	ctr_user_done(&rs->user);
+	strv_free(rs->args);
+}
+
+static void mount_add(struct ctr_start_resolved *rs, const char *type, const char *src,
+		      const char *dst, char **options)
+{
+	rs->mounts = xreallocarray(rs->mounts, rs->n_mounts + 1, sizeof(*rs->mounts));
+	rs->mounts[rs->n_mounts++] = (struct ctr_resolved_mount){
+		.type = type,
+		.source = src ? xstrdup(src) : NULL,
+		.destination = xstrdup(dst),
+		.options = options ? options : strv_new(NULL),
+	};
+}
+
+static int mounts_resolve(struct ctr_ctx *x, const json_t *doc, const char *rootfs,
+			  struct ctr_start_resolved *rs, struct sk_error **err)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach (json_object_get(doc, "Mounts"), i, m) {
+		const char *type = sk_json_str(m, "Type");
+		const char *dst = sk_json_str(m, "Destination");
+		char **opts = sk_json_to_strv(json_object_get(m, "Options"));
+		if (streq(type, "volume")) {
+			_cleanup_free_ char *path = NULL;
+			struct ctr_volume_mount_opts vo = {
+				.rootfs = rootfs,
+				.container_path = dst,
+				.nocopy = sk_json_bool(m, "NoCopy", false),
+				.uid = rs->user.uid,
+				.gid = rs->user.gid,
+			};
+			int r = ctr_volume_mount(x->store, sk_json_str(m, "Name"), &vo, &path, err);
+			if (r < 0) {
+				strv_free(opts);
+				return r;
+			}
+			mount_add(rs, "bind", path, dst, opts);
+		} else {
+			mount_add(rs, streq(type, "tmpfs") ? "tmpfs" : "bind",
+				  sk_json_str(m, "Source"), dst, opts);
+		}
+	}
+	return 0;
+}
+
+static int user_resolve(const json_t *doc, const char *rootfs, struct ctr_start_resolved *rs,
+			struct sk_error **err)
+{
+	const json_t *cfg = json_object_get(doc, "Config");
+	_cleanup_close_ int fd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sk_err_system(err, errno, "open %s: %s", rootfs, strerror(errno));
+	_cleanup_strv_free_ char **groups =
+		sk_json_to_strv(sk_json_path((json_t *)doc, "HostConfig.GroupAdd"));
+	int r = ctr_user_resolve(fd, sk_json_str(cfg, "User"), groups, &rs->user, err);
+	if (r < 0 && *err)
+		(*err)->kind = SK_ERR_NOEXEC; /* podman exits 126 for an unknown user */
+	return r;
+}
+
+/* --network, --ipc, --pid, --uts modes → the spec's namespaces. */
+static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c,
+			      const json_t *doc, struct ctr_start_resolved *rs,
+			      struct sk_error **err)
+{
+	const json_t *host = json_object_get(doc, "HostConfig");
+	static const struct {
+		const char *key;
+		enum oci_ns_type t;
+	} modes[] = { { "IpcMode", OCI_NS_IPC },
+		      { "PidMode", OCI_NS_PID },
+		      { "UTSMode", OCI_NS_UTS },
+		      { "CgroupnsMode", OCI_NS_CGROUP } };
+	for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
+		const char *m = sk_json_str(host, modes[i].key);
+		if (m && streq(m, "host"))
+			rs->ns[modes[i].t].mode = OCI_NS_HOST;
+		else if (m && strncmp(m, "ns:", 3) == 0)
+			rs->ns[modes[i].t] = (struct oci_ns){ OCI_NS_PATH, m + 3 };
+		else if (m && streq(m, "private"))
+			rs->ns[modes[i].t].mode = OCI_NS_PRIVATE;
+	}
+	const char *net = sk_json_str(host, "NetworkMode");
+	if (net && streq(net, "host")) {
+		rs->ns[OCI_NS_NETWORK].mode = OCI_NS_HOST;
+		return 0;
+	}
+	if (net && strncmp(net, "ns:", 3) == 0) {
+		rs->ns[OCI_NS_NETWORK] = (struct oci_ns){ OCI_NS_PATH, net + 3 };
+		return 0;
+	}
+	/* none and private: a namespace of our own with loopback up. */
+	_cleanup_free_ char *path = ctr_netns_path(x, c->id);
+	net_netns_remove(path, NULL);
+	int r = net_netns_create(path, err);
+	if (r < 0)
+		return r;
+	rs->netns_path = TAKE_PTR(path);
+	rs->ns[OCI_NS_NETWORK] = (struct oci_ns){ OCI_NS_PATH, rs->netns_path };
+	return 0;
+}
+
+static int bundle_write(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			struct ctr_start_resolved *rs, struct sk_error **err)
+{
+	_cleanup_free_ char *rootfs = ctr_rootfs_dir(x, c->id);
+	_cleanup_free_ char *userdata = ctr_userdata_dir(x, c->id);
+	rs->rootfs = rootfs;
+	int r = user_resolve(doc, rootfs, rs, err);
+	if (r >= 0)
+		r = ctr_workdir_ensure(doc, rootfs, &rs->user, err);
+	if (r >= 0)
+		r = mounts_resolve(x, doc, rootfs, rs, err);
+	if (r >= 0)
+		r = namespaces_resolve(x, c, doc, rs, err);
+	if (r >= 0)
+		r = ctr_etc_files_write(doc, userdata, rs, err);
+	if (r >= 0)
+		r = ctr_init_wrap(x, doc, rs, err);
+	_cleanup_free_ char *cgpath = NULL;
+	if (r >= 0)
+		r = oci_cgroup_path_build(sk_json_str(sk_json_path((json_t *)doc, "HostConfig"),
+						      "CgroupParent"),
+					  c->id, &cgpath, err);
+	rs->cgroups_path = cgpath;
+	_cleanup_json_ json_t *spec = NULL;
+	if (r >= 0)
+		r = ctr_spec_build(doc, rs, &spec, err);
+	if (r >= 0)
+		r = oci_spec_write(spec, userdata, err);
+	rs->rootfs = NULL;
+	rs->cgroups_path = NULL;
+	return r;
+}
+
+int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
+		     const struct ctr_start_hooks *hooks, struct sk_error **err)
+{
+	_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
+	if (!doc)
+		return sk_err_corrupt(err, "container %.12s: settings unreadable", c->id);
+	json_t *priv = json_object_get(doc, "Selkie");
+	sk_json_set_str(priv, "Name", c->name);
+	sk_json_set_str(priv, "Id", c->id);
+	struct ctr_start_resolved rs = { 0 };
+	int r = rootfs_mount(x, c, err);
+	if (r >= 0)
+		r = bundle_write(x, c, doc, &rs, err);
+	pid_t pid = 0, monitor_pid = 0;
+	if (r >= 0)
+		r = ctr_monitor_launch(x, c, doc, &pid, &monitor_pid, err);
+	resolved_release(&rs);
+	free(rs.netns_path);
+	if (r < 0) {
+		ctr_release_resources(x, c, doc);
+		return r;
+	}
+	struct state_ctr_runtime rt;
+	state_container_runtime_get(c, &rt);
+	rt.state = STATE_CTR_CREATED;
+	rt.pid = pid;
+	rt.monitor_pid = monitor_pid;
+	rt.monitor_start = ctr_proc_start_time(monitor_pid);
+	rt.stopped_by_user = false;
+	r = state_container_runtime_set(x->store->db, c->id, &rt, err);
+	if (r >= 0 && hooks && hooks->before_start)
+		r = hooks->before_start(hooks->userdata, c, err);
+	struct ctr_runtime runtime = { 0 };
+	if (r >= 0 && ctr_runtime_from_doc(x, doc, &runtime) < 0)
+		r = sk_err_corrupt(err, "container %.12s: no runtime recorded", c->id);
+	if (r >= 0)
+		r = ctr_runtime_run1(&runtime, "start", c->id, err);
+	if (r < 0) {
+		if (runtime.root)
+			ctr_runtime_run(&runtime, (char *[]){ "delete", "--force", c->id, NULL },
+					NULL);
+		ctr_runtime_release(&runtime);
+		ctr_release_resources(x, c, doc);
+		rt.state = STATE_CTR_CREATED;
+		rt.pid = 0;
+		state_container_runtime_set(x->store->db, c->id, &rt, NULL);
+		state_container_runtime_get(c, &rt);
+		return r;
+	}
+	ctr_runtime_release(&runtime);
+	rt.state = STATE_CTR_RUNNING;
+	rt.started_at = time_now_ns();
+	rt.finished_at = 0;
+	rt.exit_code = 0;
+	rt.oom_killed = false;
+	r = state_container_runtime_set(x->store->db, c->id, &rt, err);
+	if (r < 0)
+		return r;
+	c->state = rt.state;
+	c->pid = rt.pid;
+	c->monitor_pid = rt.monitor_pid;
+	c->monitor_start = rt.monitor_start;
+	c->started_at = rt.started_at;
+	c->finished_at = 0;
+	c->exit_code = 0;
+	c->oom_killed = false;
+	c->stopped_by_user = false;
+	if (x->event)
+		x->event(x->event_userdata, c, "start", NULL);
+	return 0;
+}
+
+int ctr_start(struct ctr_ctx *x, struct state_container *c, const struct ctr_start_hooks *hooks,
+	      struct sk_error **err)
+{
+	_cleanup_close_ int lock = -1;
+	int r = ctr_lock(x, c->id, &lock, err);
+	if (r < 0)
+		return r;
+	r = ctr_sync_locked(x, c, err);
+	if (r < 0)
+		return r;
+	if (c->state == STATE_CTR_RUNNING || c->state == STATE_CTR_PAUSED)
+		return 0; /* podman prints the name and succeeds */
+	if (c->state != STATE_CTR_CREATED && c->state != STATE_CTR_EXITED)
+		return sk_error_set(err, SK_ERR_STATE, EBUSY,
+				    "container %s is %s: container state improper", c->id,
+				    state_ctr_status_to_string(c->state));
+	return ctr_start_locked(x, c, hooks, err);
+}

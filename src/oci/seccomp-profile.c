@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The default seccomp profile, rule for rule as moby ships it (profiles/seccomp/default.json,
+ * with cachestat, fchmodat2, futex2 and map_shadow_stack). Keep the order: it is docker's, and
+ * a diff against a newer default.json stays readable.
+ */
+#include "seccomp-profile.h"
+
+#include "util/json-util.h"
+#include "util/macro.h"
+
+#define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
+/* One argument condition (every rule of the default profile has at most one). */
+#define ARG(i, v, o)                                                                               \
+	.args = ((const struct oci_seccomp_arg_def[]){ { (i), (v), 0, (o) } }), .n_args = 1
+
+/* CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
+ * CLONE_NEWCGROUP: clone() may create none of these without CAP_SYS_ADMIN. */
+#define CLONE_NS_FLAGS 2114060288ULL
+#define AF_VSOCK_FAMILY 40ULL
+#define ENOSYS_ERRNO 38
+
+static const char *const allowed[] = {
+	"accept",
+	"accept4",
+	"access",
+	"adjtimex",
+	"alarm",
+	"bind",
+	"brk",
+	"cachestat",
+	"capget",
+	"capset",
+	"chdir",
+	"chmod",
+	"chown",
+	"chown32",
+	"clock_adjtime",
+	"clock_adjtime64",
+	"clock_getres",
+	"clock_getres_time64",
+	"clock_gettime",
+	"clock_gettime64",
+	"clock_nanosleep",
+	"clock_nanosleep_time64",
+	"close",
+	"close_range",
+	"connect",
+	"copy_file_range",
+	"creat",
+	"dup",
+	"dup2",
+	"dup3",
+	"epoll_create",
+	"epoll_create1",
+	"epoll_ctl",
+	"epoll_ctl_old",
+	"epoll_pwait",
+	"epoll_pwait2",
+	"epoll_wait",
+	"epoll_wait_old",
+	"eventfd",
+	"eventfd2",
+	"execve",
+	"execveat",
+	"exit",
+	"exit_group",
+	"faccessat",
+	"faccessat2",
+	"fadvise64",
+	"fadvise64_64",
+	"fallocate",
+	"fanotify_mark",
+	"fchdir",
+	"fchmod",
+	"fchmodat",
+	"fchmodat2",
+	"fchown",
+	"fchown32",
+	"fchownat",
+	"fcntl",
+	"fcntl64",
+	"fdatasync",
+	"fgetxattr",
+	"flistxattr",
+	"flock",
+	"fork",
+	"fremovexattr",
+	"fsetxattr",
+	"fstat",
+	"fstat64",
+	"fstatat64",
+	"fstatfs",
+	"fstatfs64",
+	"fsync",
+	"ftruncate",
+	"ftruncate64",
+	"futex",
+	"futex_requeue",
+	"futex_time64",
+	"futex_wait",
+	"futex_waitv",
+	"futex_wake",
+	"futimesat",
+	"getcpu",
+	"getcwd",
+	"getdents",
+	"getdents64",
+	"getegid",
+	"getegid32",
+	"geteuid",
+	"geteuid32",
+	"getgid",
+	"getgid32",
+	"getgroups",
+	"getgroups32",
+	"getitimer",
+	"getpeername",
+	"getpgid",
+	"getpgrp",
+	"getpid",
+	"getppid",
+	"getpriority",
+	"getrandom",
+	"getresgid",
+	"getresgid32",
+	"getresuid",
+	"getresuid32",
+	"getrlimit",
+	"get_robust_list",
+	"getrusage",
+	"getsid",
+	"getsockname",
+	"getsockopt",
+	"get_thread_area",
+	"gettid",
+	"gettimeofday",
+	"getuid",
+	"getuid32",
+	"getxattr",
+	"inotify_add_watch",
+	"inotify_init",
+	"inotify_init1",
+	"inotify_rm_watch",
+	"io_cancel",
+	"ioctl",
+	"io_destroy",
+	"io_getevents",
+	"io_pgetevents",
+	"io_pgetevents_time64",
+	"ioprio_get",
+	"ioprio_set",
+	"io_setup",
+	"io_submit",
+	"io_uring_enter",
+	"io_uring_register",
+	"io_uring_setup",
+	"ipc",
+	"kill",
+	"landlock_add_rule",
+	"landlock_create_ruleset",
+	"landlock_restrict_self",
+	"lchown",
+	"lchown32",
+	"lgetxattr",
+	"link",
+	"linkat",
+	"listen",
+	"listxattr",
+	"llistxattr",
+	"_llseek",
+	"lremovexattr",
+	"lseek",
+	"lsetxattr",
+	"lstat",
+	"lstat64",
+	"madvise",
+	"map_shadow_stack",
+	"membarrier",
+	"memfd_create",
+	"memfd_secret",
+	"mincore",
+	"mkdir",
+	"mkdirat",
+	"mknod",
+	"mknodat",
+	"mlock",
+	"mlock2",
+	"mlockall",
+	"mmap",
+	"mmap2",
+	"mprotect",
+	"mq_getsetattr",
+	"mq_notify",
+	"mq_open",
+	"mq_timedreceive",
+	"mq_timedreceive_time64",
+	"mq_timedsend",
+	"mq_timedsend_time64",
+	"mq_unlink",
+	"mremap",
+	"msgctl",
+	"msgget",
+	"msgrcv",
+	"msgsnd",
+	"msync",
+	"munlock",
+	"munlockall",
+	"munmap",
+	"name_to_handle_at",
+	"nanosleep",
+	"newfstatat",
+	"_newselect",
+	"open",
+	"openat",
+	"openat2",
+	"pause",
+	"pidfd_open",
+	"pidfd_send_signal",
+	"pipe",
+	"pipe2",
+	"pkey_alloc",
+	"pkey_free",
+	"pkey_mprotect",
+	"poll",
+	"ppoll",
+	"ppoll_time64",
+	"prctl",
+	"pread64",
+	"preadv",
+	"preadv2",
+	"prlimit64",
+	"process_mrelease",
+	"pselect6",
+	"pselect6_time64",
+	"pwrite64",
+	"pwritev",
+	"pwritev2",
+	"read",
+	"readahead",
+	"readlink",
+	"readlinkat",
+	"readv",
+	"recv",
+	"recvfrom",
+	"recvmmsg",
+	"recvmmsg_time64",
+	"recvmsg",
+	"remap_file_pages",
+	"removexattr",
+	"rename",
+	"renameat",
+	"renameat2",
+	"restart_syscall",
+	"rmdir",
+	"rseq",
+	"rt_sigaction",
+	"rt_sigpending",
+	"rt_sigprocmask",
+	"rt_sigqueueinfo",
+	"rt_sigreturn",
+	"rt_sigsuspend",
+	"rt_sigtimedwait",
+	"rt_sigtimedwait_time64",
+	"rt_tgsigqueueinfo",
+	"sched_getaffinity",
+	"sched_getattr",
+	"sched_getparam",
+	"sched_get_priority_max",
+	"sched_get_priority_min",
+	"sched_getscheduler",
+	"sched_rr_get_interval",
+	"sched_rr_get_interval_time64",
+	"sched_setaffinity",
+	"sched_setattr",
+	"sched_setparam",
+	"sched_setscheduler",
+	"sched_yield",
+	"seccomp",
+	"select",
+	"semctl",
+	"semget",
+	"semop",
+	"semtimedop",
+	"semtimedop_time64",
+	"send",
+	"sendfile",
+	"sendfile64",
+	"sendmmsg",
+	"sendmsg",
+	"sendto",
+	"setfsgid",
+	"setfsgid32",
+	"setfsuid",
+	"setfsuid32",
+	"setgid",
+	"setgid32",
+	"setgroups",
+	"setgroups32",
+	"setitimer",
+	"setpgid",
+	"setpriority",
+	"setregid",
+	"setregid32",
+	"setresgid",
+	"setresgid32",
+	"setresuid",
+	"setresuid32",
+	"setreuid",
+	"setreuid32",
+	"setrlimit",
+	"set_robust_list",
+	"setsid",
+	"setsockopt",
+	"set_thread_area",
+	"set_tid_address",
+	"setuid",
+	"setuid32",
+	"setxattr",
+	"shmat",
+	"shmctl",
+	"shmdt",
+	"shmget",
+	"shutdown",
+	"sigaltstack",
+	"signalfd",
+	"signalfd4",
+	"sigprocmask",
+	"sigreturn",
+	"socketcall",
+	"socketpair",
+	"splice",
+	"stat",
+	"stat64",
+	"statfs",
+	"statfs64",
+	"statx",
+	"symlink",
+	"symlinkat",
+	"sync",
+	"sync_file_range",
+	"syncfs",
+	"sysinfo",
+	"tee",
+	"tgkill",
+	"time",
+	"timer_create",
+	"timer_delete",
+	"timer_getoverrun",
+	"timer_gettime",
+	"timer_gettime64",
+	"timer_settime",
+	"timer_settime64",
+	"timerfd_create",
+	"timerfd_gettime",
+	"timerfd_gettime64",
+	"timerfd_settime",
+	"timerfd_settime64",
+	"times",
+	"tkill",
+	"truncate",
+	"truncate64",
+	"ugetrlimit",
+	"umask",
+	"uname",
+	"unlink",
+	"unlinkat",
+	"utime",
+	"utimensat",
+	"utimensat_time64",
+	"utimes",
+	"vfork",
+	"vmsplice",
+	"wait4",
+	"waitid",
+	"waitpid",
+	"write",
+	"writev",
+	NULL,
+};
+
+/* Every capability-gated group; CAP_SYS_ADMIN's is the widest. */
+static const char *const sys_admin_calls[] = {
+	"bpf",		 "clone",	    "clone3",
+	"fanotify_init", "fsconfig",	    "fsmount",
+	"fsopen",	 "fspick",	    "lookup_dcookie",
+	"mount",	 "mount_setattr",   "move_mount",
+	"open_tree",	 "perf_event_open", "quotactl",
+	"quotactl_fd",	 "setdomainname",   "sethostname",
+	"setns",	 "syslog",	    "umount",
+	"umount2",	 "unshare",	    NULL,
+};
+
+#define ALLOW "SCMP_ACT_ALLOW"
+#define PERSONALITY(v)                                                                             \
+	{                                                                                          \
+		.names = LIST("personality"), .action = ALLOW, .errno_ret = -1,                    \
+		ARG(0, (v), "SCMP_CMP_EQ")                                                         \
+	}
+#define ALLOW_WITH_CAP(cap, ...)                                                                   \
+	{                                                                                          \
+		.names = LIST(__VA_ARGS__), .action = ALLOW, .errno_ret = -1, .includes = {        \
+			.caps = LIST(cap)                                                          \
+		}                                                                                  \
+	}
+#define ALLOW_ON_ARCHES(list, ...)                                                                 \
+	{                                                                                          \
+		.names = LIST(__VA_ARGS__), .action = ALLOW, .errno_ret = -1, .includes = {        \
+			.arches = list                                                             \
+		}                                                                                  \
+	}
+
+const struct oci_seccomp_rule_def oci_seccomp_default_rules[] = {
+	{ .names = allowed, .action = ALLOW, .errno_ret = -1 },
+	{ .names = LIST("process_vm_readv", "process_vm_writev", "ptrace"),
+	  .action = ALLOW,
+	  .errno_ret = -1,
+	  .includes = { .min_kernel = "4.8" } },
+	{ .names = LIST("socket"),
+	  .action = ALLOW,
+	  .errno_ret = -1,
+	  ARG(0, AF_VSOCK_FAMILY, "SCMP_CMP_NE") },
+	PERSONALITY(0x0),
+	PERSONALITY(0x0008),
+	PERSONALITY(0x20000),
+	PERSONALITY(0x20008),
+	PERSONALITY(0xffffffff),
+	ALLOW_ON_ARCHES(LIST("ppc64le"), "sync_file_range2", "swapcontext"),
+	ALLOW_ON_ARCHES(LIST("arm", "arm64"), "arm_fadvise64_64", "arm_sync_file_range",
+			"sync_file_range2", "breakpoint", "cacheflush", "set_tls"),
+	ALLOW_ON_ARCHES(LIST("amd64", "x32"), "arch_prctl"),
+	ALLOW_ON_ARCHES(LIST("amd64", "x32", "x86"), "modify_ldt"),
+	ALLOW_ON_ARCHES(LIST("s390", "s390x"), "s390_pci_mmio_read", "s390_pci_mmio_write",
+			"s390_runtime_instr"),
+	ALLOW_ON_ARCHES(LIST("riscv64"), "riscv_flush_icache"),
+	ALLOW_WITH_CAP("CAP_DAC_READ_SEARCH", "open_by_handle_at"),
+	{ .names = sys_admin_calls,
+	  .action = ALLOW,
+	  .errno_ret = -1,
+	  .includes = { .caps = LIST("CAP_SYS_ADMIN") } },
+	{ .names = LIST("clone"),
+	  .action = ALLOW,
+	  .errno_ret = -1,
+	  ARG(0, CLONE_NS_FLAGS, "SCMP_CMP_MASKED_EQ"),
+	  .excludes = { .caps = LIST("CAP_SYS_ADMIN"), .arches = LIST("s390", "s390x") } },
+	{ .names = LIST("clone"),
+	  .action = ALLOW,
+	  .errno_ret = -1,
+	  ARG(1, CLONE_NS_FLAGS, "SCMP_CMP_MASKED_EQ"),
+	  .comment = "s390 parameter ordering for clone is different",
+	  .includes = { .arches = LIST("s390", "s390x") },
+	  .excludes = { .caps = LIST("CAP_SYS_ADMIN") } },
+	/* clone3's flags live in a struct seccomp can't read: ENOSYS makes libc fall back to
+	 * clone(), whose flags the rules above check */
+	{ .names = LIST("clone3"),
+	  .action = "SCMP_ACT_ERRNO",
+	  .errno_ret = ENOSYS_ERRNO,
+	  .excludes = { .caps = LIST("CAP_SYS_ADMIN") } },
+	ALLOW_WITH_CAP("CAP_SYS_BOOT", "reboot"),
+	ALLOW_WITH_CAP("CAP_SYS_CHROOT", "chroot"),
+	ALLOW_WITH_CAP("CAP_SYS_MODULE", "delete_module", "init_module", "finit_module"),
+	ALLOW_WITH_CAP("CAP_SYS_PACCT", "acct"),
+	ALLOW_WITH_CAP("CAP_SYS_PTRACE", "kcmp", "pidfd_getfd", "process_madvise",
+		       "process_vm_readv", "process_vm_writev", "ptrace"),
+	ALLOW_WITH_CAP("CAP_SYS_RAWIO", "iopl", "ioperm"),
+	ALLOW_WITH_CAP("CAP_SYS_TIME", "settimeofday", "stime", "clock_settime", "clock_settime64"),
+	ALLOW_WITH_CAP("CAP_SYS_TTY_CONFIG", "vhangup"),
+	ALLOW_WITH_CAP("CAP_SYS_NICE", "get_mempolicy", "mbind", "set_mempolicy",
+		       "set_mempolicy_home_node"),
+	ALLOW_WITH_CAP("CAP_SYSLOG", "syslog"),
+	ALLOW_WITH_CAP("CAP_BPF", "bpf"),
+	ALLOW_WITH_CAP("CAP_PERFMON", "perf_event_open"),
+};
+const size_t oci_seccomp_default_rules_n = ELEMENTSOF(oci_seccomp_default_rules);
+
+const struct oci_seccomp_arch_def oci_seccomp_default_archmap[] = {
+	{ "SCMP_ARCH_X86_64", LIST("SCMP_ARCH_X86", "SCMP_ARCH_X32") },
+	{ "SCMP_ARCH_AARCH64", LIST("SCMP_ARCH_ARM") },
+	{ "SCMP_ARCH_MIPS64", LIST("SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64N32") },
+	{ "SCMP_ARCH_MIPS64N32", LIST("SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64") },
+	{ "SCMP_ARCH_MIPSEL64", LIST("SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64N32") },
+	{ "SCMP_ARCH_MIPSEL64N32", LIST("SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64") },
+	{ "SCMP_ARCH_S390X", LIST("SCMP_ARCH_S390") },
+	{ "SCMP_ARCH_RISCV64", NULL },
+};
+const size_t oci_seccomp_default_archmap_n = ELEMENTSOF(oci_seccomp_default_archmap);
+
+static json_t *list_json(const char *const *v)
+{
+	return sk_json_from_strv((char *const *)v);
+}
+
+static json_t *filter_json(const struct oci_seccomp_filter_def *f)
+{
+	json_t *o = json_object();
+	if (f->caps)
+		json_object_set_new(o, "caps", list_json(f->caps));
+	if (f->arches)
+		json_object_set_new(o, "arches", list_json(f->arches));
+	if (f->min_kernel)
+		json_object_set_new(o, "minKernel", json_string(f->min_kernel));
+	return o;
+}
+
+static json_t *rule_json(const struct oci_seccomp_rule_def *d)
+{
+	json_t *r = json_pack("{s:o, s:s}", "names", list_json(d->names), "action", d->action);
+	if (d->errno_ret >= 0)
+		json_object_set_new(r, "errnoRet", json_integer(d->errno_ret));
+	if (d->n_args > 0) {
+		json_t *args = json_array();
+		for (size_t i = 0; i < d->n_args; i++) {
+			const struct oci_seccomp_arg_def *a = &d->args[i];
+			json_array_append_new(
+				args, json_pack("{s:I, s:I, s:I, s:s}", "index",
+						(json_int_t)a->index, "value", (json_int_t)a->value,
+						"valueTwo", (json_int_t)a->value_two, "op", a->op));
+		}
+		json_object_set_new(r, "args", args);
+	}
+	if (d->comment)
+		json_object_set_new(r, "comment", json_string(d->comment));
+	json_object_set_new(r, "includes", filter_json(&d->includes));
+	json_object_set_new(r, "excludes", filter_json(&d->excludes));
+	return r;
+}
+
+json_t *oci_seccomp_default_profile_build(void)
+{
+	json_t *archmap = json_array();
+	for (size_t i = 0; i < oci_seccomp_default_archmap_n; i++) {
+		const struct oci_seccomp_arch_def *a = &oci_seccomp_default_archmap[i];
+		json_array_append_new(archmap,
+				      json_pack("{s:s, s:o}", "architecture", a->arch,
+						"subArchitectures", list_json(a->sub_arches)));
+	}
+	json_t *syscalls = json_array();
+	for (size_t i = 0; i < oci_seccomp_default_rules_n; i++)
+		json_array_append_new(syscalls, rule_json(&oci_seccomp_default_rules[i]));
+	return json_pack("{s:s, s:i, s:o, s:o}", "defaultAction", OCI_SECCOMP_DEFAULT_ACTION,
+			 "defaultErrnoRet", OCI_SECCOMP_DEFAULT_ERRNO, "archMap", archmap,
+			 "syscalls", syscalls);
+}
