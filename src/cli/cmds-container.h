@@ -137,3 +137,36 @@ int cmd_container_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv
  * that name, < 0 on error. */
 int cli_container_inspect_json(struct cli_ctx *ctx, const char *name, json_t **ret,
 			       struct sk_error **err);
+
+struct exec_opts {
+	bool detach;
+	char **env;
+	char **env_file;
+	bool interactive;
+	bool tty;
+	char *user;
+	char *workdir;
+	bool privileged;
+	bool latest;
+	char *detach_keys;
+};
+int cmd_exec(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct stats_opts {
+	bool all;
+	bool latest;
+	bool no_stream;
+	bool no_reset;
+	bool no_trunc;
+	bool noheading;
+	char *format;
+	int interval;
+};
+int cmd_stats(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct top_opts {
+	bool latest;
+};
+int cmd_top(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+int cmd_healthcheck_run(struct cli_ctx *ctx, void *opts, int argc, char **argv);

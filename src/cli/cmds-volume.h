@@ -31,7 +31,7 @@ int cmd_volume_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv);
 struct volume_rm_opts {
 	bool all;
 	bool force;
-	unsigned time; /* seconds to wait for running users to stop (with force) */
+	char *time; /* seconds to wait for running users to stop (with force) */
 };
 int cmd_volume_rm(struct cli_ctx *ctx, void *opts, int argc, char **argv);
 

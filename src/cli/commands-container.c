@@ -260,6 +260,49 @@ const struct cli_option container_inspect_options[] = {
 	CLI_OPTIONS_END,
 };
 
+const struct cli_option exec_options[] = {
+	{ "detach", 'd', CLI_OPT_BOOL, O(exec_opts, detach), "Run the exec session in detached mode (backgrounded)", NULL, 0 },
+	{ "detach-keys", 0, CLI_OPT_STRING, O(exec_opts, detach_keys),
+	  "Select the key sequence for detaching a container", "\"ctrl-p,ctrl-q\"", 0 },
+	{ "env", 'e', CLI_OPT_STRV, O(exec_opts, env), "Set environment variables", NULL, 0 },
+	{ "env-file", 0, CLI_OPT_STRV, O(exec_opts, env_file), "Read in a file of environment variables", NULL, 0 },
+	{ "interactive", 'i', CLI_OPT_BOOL, O(exec_opts, interactive), "Keep STDIN open even if not attached", NULL, 0 },
+	{ "latest", 'l', CLI_OPT_BOOL, O(exec_opts, latest), "Act on the latest container selkie is aware of", NULL, 0 },
+	{ "privileged", 0, CLI_OPT_BOOL, O(exec_opts, privileged), "Give the process extended Linux capabilities inside the container.  The default is false", NULL, 0 },
+	{ "tty", 't', CLI_OPT_BOOL, O(exec_opts, tty), "Allocate a pseudo-TTY. The default is false", NULL, 0 },
+	{ "user", 'u', CLI_OPT_STRING, O(exec_opts, user), "Sets the username or UID used and optionally the groupname or GID for the specified command", NULL, 0 },
+	{ "workdir", 'w', CLI_OPT_STRING, O(exec_opts, workdir), "Working directory inside the container", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+const struct cli_option stats_options[] = {
+	{ "all", 'a', CLI_OPT_BOOL, O(stats_opts, all), "Show all containers. Only running containers are shown by default. The default is false", NULL, 0 },
+	{ "format", 0, CLI_OPT_STRING, O(stats_opts, format), "Pretty-print container statistics to JSON or using a Go template", NULL, 0 },
+	{ "interval", 'i', CLI_OPT_INT, O(stats_opts, interval), "Time in seconds between stats reports", "5", 0 },
+	{ "latest", 'l', CLI_OPT_BOOL, O(stats_opts, latest), "Act on the latest container selkie is aware of", NULL, 0 },
+	{ "no-reset", 0, CLI_OPT_BOOL, O(stats_opts, no_reset), "Disable resetting the screen between intervals", NULL, 0 },
+	{ "no-stream", 0, CLI_OPT_BOOL, O(stats_opts, no_stream), "Disable streaming stats and only pull the first result, default setting is false", NULL, 0 },
+	{ "no-trunc", 0, CLI_OPT_BOOL, O(stats_opts, no_trunc), "Do not truncate output", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+const struct cli_option top_options[] = {
+	{ "latest", 'l', CLI_OPT_BOOL, O(top_opts, latest), "Act on the latest container selkie is aware of", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+const struct cli_command cli_healthcheck_commands[] = {
+	{ .name = "run",
+	  .handler = cmd_healthcheck_run,
+	  .min_args = 1,
+	  .max_args = 1,
+	  .usage = "CONTAINER",
+	  .summary = "Run the health check of a container",
+	  .description = "Run the health check command of a container: exit 0 when healthy, 1 when "
+			 "not, 125 on an error." },
+	CLI_COMMANDS_END,
+};
+
 const struct cli_command cli_container_commands[] = {
 	{ .name = "attach", CMD_ATTACH },
 	{ .name = "cleanup",
@@ -272,6 +315,7 @@ const struct cli_command cli_container_commands[] = {
 	  .options = cleanup_options,
 	  .opts_size = sizeof(struct cleanup_opts) },
 	{ .name = "create", CMD_CREATE },
+	{ .name = "exec", CMD_EXEC },
 	{ .name = "exists",
 	  .handler = cmd_container_exists,
 	  .min_args = 1,
@@ -307,7 +351,9 @@ const struct cli_command cli_container_commands[] = {
 	{ .name = "rm", CMD_RM },
 	{ .name = "run", CMD_RUN },
 	{ .name = "start", CMD_START },
+	{ .name = "stats", CMD_STATS },
 	{ .name = "stop", CMD_STOP },
+	{ .name = "top", CMD_TOP },
 	{ .name = "unpause", CMD_UNPAUSE },
 	{ .name = "wait", CMD_WAIT },
 	CLI_COMMANDS_END,

@@ -8,7 +8,8 @@
 extern const struct cli_option create_options[], run_options[], start_options[],
 	attach_options[], ps_options[], stop_options[], restart_options[], kill_options[],
 	rm_options[], wait_options[], pause_options[], logs_options[],
-	container_inspect_options[];
+	container_inspect_options[], exec_options[], stats_options[], top_options[];
+extern const struct cli_command cli_healthcheck_commands[];
 extern const struct cli_command cli_container_commands[];
 
 #define CMD_CREATE                                                                                 \
@@ -111,3 +112,24 @@ extern const struct cli_command cli_container_commands[];
 	.usage = "[options] CONTAINER [CONTAINER...]",                                             \
 	.summary = "Display the configuration of a container",                                     \
 	.options = container_inspect_options, .opts_size = sizeof(struct container_inspect_opts)
+
+#define CMD_EXEC                                                                                   \
+	.handler = cmd_exec, .flags = CLI_CMD_STOP_AT_ARG, .min_args = 1, .max_args = -1,          \
+	.usage = "[options] CONTAINER [COMMAND [ARG...]]",                                         \
+	.summary = "Run a process in a running container",                                         \
+	.examples = "selkie exec -it ctrID ls\n"                                                    \
+		    "selkie exec -it -w /tmp myCtr pwd\n"                                           \
+		    "selkie exec --user root ctrID ls",                                             \
+	.options = exec_options, .opts_size = sizeof(struct exec_opts)
+
+#define CMD_STATS                                                                                  \
+	.handler = cmd_stats, .min_args = 0, .max_args = -1,                                       \
+	.usage = "[options] [CONTAINER...]",                                                       \
+	.summary = "Display a live stream of container resource usage statistics",                 \
+	.options = stats_options, .opts_size = sizeof(struct stats_opts)
+
+#define CMD_TOP                                                                                    \
+	.handler = cmd_top, .min_args = 0, .max_args = -1,                                         \
+	.usage = "[options] CONTAINER [FORMAT-DESCRIPTORS|ARGS...]",                               \
+	.summary = "Display the running processes of a container",                                 \
+	.options = top_options, .opts_size = sizeof(struct top_opts)

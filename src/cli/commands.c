@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "cli/cmds.h"
+#include "cli/cmds-volume.h"
 #include "cli/commands-container.h"
 #include "cli/command.h"
 
@@ -489,8 +490,140 @@ static const struct cli_command system_commands[] = {
 	CLI_COMMANDS_END,
 };
 
+static const struct cli_option volume_create_options[] = {
+	{ "driver", 'd', CLI_OPT_STRING, O(volume_create_opts, driver),
+	  "Specify volume driver name", "\"local\"", 0 },
+	{ "ignore", 0, CLI_OPT_BOOL, O(volume_create_opts, ignore),
+	  "Don't fail if volume already exists", NULL, 0 },
+	{ "label", 'l', CLI_OPT_STRV_CSV, O(volume_create_opts, labels),
+	  "Set metadata for a volume", "[]", 0 },
+	{ "opt", 'o', CLI_OPT_STRV, O(volume_create_opts, opts), "Set driver specific options",
+	  "[]", 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option volume_ls_options[] = {
+	{ "filter", 'f', CLI_OPT_STRV_CSV, O(volume_ls_opts, filters), "Filter volume output",
+	  NULL, 0 },
+	{ "format", 0, CLI_OPT_STRING, O(volume_ls_opts, format),
+	  "Format volume output using Go template",
+	  "\"{{range .}}{{.Driver}}\\t{{.Name}}\\n{{end -}}\"", 0 },
+	{ "noheading", 0, CLI_OPT_BOOL, O(volume_ls_opts, noheading), "Do not print headers",
+	  NULL, 0 },
+	{ "quiet", 'q', CLI_OPT_BOOL, O(volume_ls_opts, quiet),
+	  "Print volume output in quiet mode", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option volume_inspect_options[] = {
+	{ "all", 'a', CLI_OPT_BOOL, O(volume_inspect_opts, all), "Inspect all volumes", NULL, 0 },
+	{ "format", 'f', CLI_OPT_STRING, O(volume_inspect_opts, format),
+	  "Format volume output using Go template", "\"json\"", 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option volume_rm_options[] = {
+	{ "all", 'a', CLI_OPT_BOOL, O(volume_rm_opts, all), "Remove all volumes", NULL, 0 },
+	{ "force", 'f', CLI_OPT_BOOL, O(volume_rm_opts, force),
+	  "Remove a volume by force, even if it is being used by a container", NULL, 0 },
+	{ "time", 't', CLI_OPT_STRING, O(volume_rm_opts, time),
+	  "Seconds to wait for running containers to stop before killing the container", "10",
+	  0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option volume_prune_options[] = {
+	{ "filter", 0, CLI_OPT_STRV, O(volume_prune_opts, filters),
+	  "Provide filter values (e.g. 'label=<key>=<value>')", NULL, 0 },
+	{ "force", 'f', CLI_OPT_BOOL, O(volume_prune_opts, force),
+	  "Do not prompt for confirmation", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_command volume_commands[] = {
+	{ .name = "create",
+	  .handler = cmd_volume_create,
+	  .min_args = 0,
+	  .max_args = 1,
+	  .usage = "[options] [NAME]",
+	  .summary = "Create a new volume",
+	  .description = "If using the default driver, \"local\", the volume will be created on "
+			 "the host in the volumes directory under container storage.",
+	  .examples = "selkie volume create myvol\n"
+		      "selkie volume create\n"
+		      "selkie volume create --label foo=bar myvol",
+	  .options = volume_create_options,
+	  .opts_size = sizeof(struct volume_create_opts) },
+	{ .name = "exists",
+	  .handler = cmd_volume_exists,
+	  .min_args = 1,
+	  .max_args = 1,
+	  .usage = "VOLUME",
+	  .summary = "Volume exists",
+	  .description = "If the given volume exists, selkie volume exists exits with 0, "
+			 "otherwise the exit code will be 1.",
+	  .examples = "selkie volume exists myvol" },
+	{ .name = "inspect",
+	  .handler = cmd_volume_inspect,
+	  .min_args = 0,
+	  .max_args = -1,
+	  .usage = "[options] VOLUME [VOLUME...]",
+	  .summary = "Display detailed information on one or more volumes",
+	  .description = "Display detailed information on one or more volumes.\n\n"
+			 "Use a Go template to change the format from JSON.",
+	  .examples = "selkie volume inspect myvol\n"
+		      "selkie volume inspect --all\n"
+		      "selkie volume inspect --format \"{{.Driver}} {{.Scope}}\" myvol",
+	  .options = volume_inspect_options,
+	  .opts_size = sizeof(struct volume_inspect_opts) },
+	{ .name = "ls",
+	  .aliases = ALIASES("list"),
+	  .handler = cmd_volume_ls,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
+	  .summary = "List volumes",
+	  .description = "List all available volumes. The output of the volumes can be filtered "
+			 "and the output format can be changed to JSON or a user specified Go "
+			 "template.",
+	  .options = volume_ls_options,
+	  .opts_size = sizeof(struct volume_ls_opts) },
+	{ .name = "prune",
+	  .handler = cmd_volume_prune,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
+	  .summary = "Remove all unused volumes",
+	  .description = "Volumes that are not currently owned by a container will be removed.\n\n"
+			 "The command prompts for confirmation which can be overridden with the "
+			 "--force flag.\nNote all data will be destroyed.",
+	  .options = volume_prune_options,
+	  .opts_size = sizeof(struct volume_prune_opts) },
+	{ .name = "rm",
+	  .aliases = ALIASES("remove"),
+	  .handler = cmd_volume_rm,
+	  .min_args = 0,
+	  .max_args = -1,
+	  .usage = "[options] VOLUME [VOLUME...]",
+	  .summary = "Remove one or more volumes",
+	  .description = "Remove one or more existing volumes.\n\n"
+			 "By default only volumes that are not being used by any containers will "
+			 "be removed. To remove the volumes anyways, use the --force flag.",
+	  .examples = "selkie volume rm myvol1 myvol2\n"
+		      "selkie volume rm --all\n"
+		      "selkie volume rm --force myvol",
+	  .options = volume_rm_options,
+	  .opts_size = sizeof(struct volume_rm_opts) },
+	CLI_COMMANDS_END,
+};
+
 static const struct cli_command root_commands[] = {
 	{ .name = "events", CMD_EVENTS },
+	{ .name = "healthcheck",
+	  .summary = "Manage health checks on containers",
+	  .description = "Run health checks on containers",
+	  .usage = "[command]",
+	  .subcommands = cli_healthcheck_commands },
 	{ .name = "help",
 	  .handler = cmd_help,
 	  .min_args = 0,
@@ -575,6 +708,11 @@ static const struct cli_command root_commands[] = {
 	  .summary = "Display the selkie version information",
 	  .options = version_options,
 	  .opts_size = sizeof(struct version_opts) },
+	{ .name = "volume",
+	  .summary = "Manage volumes",
+	  .description = "Volumes are created in and can be shared between containers",
+	  .usage = "[command]",
+	  .subcommands = volume_commands },
 	{ .name = "attach", CMD_ATTACH },
 	{ .name = "container",
 	  .summary = "Manage containers",
@@ -582,6 +720,7 @@ static const struct cli_command root_commands[] = {
 	  .usage = "[command]",
 	  .subcommands = cli_container_commands },
 	{ .name = "create", CMD_CREATE },
+	{ .name = "exec", CMD_EXEC },
 	{ .name = "kill", CMD_KILL },
 	{ .name = "logs", CMD_LOGS },
 	{ .name = "pause", CMD_PAUSE },
@@ -591,7 +730,9 @@ static const struct cli_command root_commands[] = {
 	{ .name = "rm", CMD_RM },
 	{ .name = "run", CMD_RUN },
 	{ .name = "start", CMD_START },
+	{ .name = "stats", CMD_STATS },
 	{ .name = "stop", CMD_STOP },
+	{ .name = "top", CMD_TOP },
 	{ .name = "unpause", CMD_UNPAUSE },
 	{ .name = "wait", CMD_WAIT },
 	CLI_COMMANDS_END,

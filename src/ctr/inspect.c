@@ -37,9 +37,10 @@ static json_t *state_json(const struct state_container *c)
 			       "ConmonPid", c->monitor_pid, "ExitCode", c->exit_code, "Error", "",
 			       "StartedAt", time_json(c->started_at), "FinishedAt",
 			       time_json(c->finished_at));
-	if (c->health_status && c->health_status[0])
-		json_object_set_new(st, "Health", health);
-	else
+	if (c->health_status && c->health_status[0]) {
+		json_object_set(st, "Health", health);
+		json_object_set_new(st, "Healthcheck", health); /* podman 4's older name */
+	} else
 		json_decref(health);
 	return st;
 }

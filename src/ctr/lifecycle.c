@@ -34,10 +34,11 @@ bool ctr_is_active(const struct state_container *c)
 	       c->state == STATE_CTR_STOPPING;
 }
 
-void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, const json_t *doc)
+void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			   bool runtime_state)
 {
 	struct ctr_runtime rt = { 0 };
-	if (ctr_runtime_from_doc(x, doc, &rt) >= 0) {
+	if (runtime_state && ctr_runtime_from_doc(x, doc, &rt) >= 0) {
 		char *args[] = { "delete", "--force", c->id, NULL };
 		ctr_runtime_run(&rt, args, NULL);
 		ctr_runtime_release(&rt);
@@ -73,7 +74,7 @@ static int exit_record(struct ctr_ctx *x, struct state_container *c, const struc
 		       struct sk_error **err)
 {
 	_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
-	ctr_release_resources(x, c, doc);
+	ctr_release_resources(x, c, doc, true);
 	struct state_ctr_runtime rt;
 	state_container_runtime_get(c, &rt);
 	rt.state = STATE_CTR_EXITED;
@@ -139,7 +140,7 @@ int ctr_sync_locked(struct ctr_ctx *x, struct state_container *c, struct sk_erro
 		return exit_record(x, c, &e, err);
 	if (c->state == STATE_CTR_CREATED) {
 		_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
-		ctr_release_resources(x, c, doc);
+		ctr_release_resources(x, c, doc, true);
 		c->monitor_pid = 0;
 		struct state_ctr_runtime rt;
 		state_container_runtime_get(c, &rt);

@@ -17,9 +17,10 @@ int ctr_sync_locked(struct ctr_ctx *x, struct state_container *c, struct sk_erro
 /* Write monitor.json and spawn the monitor, which creates the container. */
 int ctr_monitor_launch(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
 		       pid_t *ret_pid, pid_t *ret_monitor_pid, struct sk_error **err);
-/* Undo what start took: runtime state, rootfs mount, volume mounts, network namespace. Best
- * effort; safe to repeat. */
-void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, const json_t *doc);
+/* Undo what start took: the runtime's state (with runtime_state), rootfs mount, volume
+ * mounts, network namespace. Best effort; safe to repeat. */
+void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			   bool runtime_state);
 /* /proc/PID/stat start time, 0 when the process is gone. */
 uint64_t ctr_proc_start_time(pid_t pid);
 /* Is the monitor recorded in c still that process? */

@@ -215,7 +215,7 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 	resolved_release(&rs);
 	free(rs.netns_path);
 	if (r < 0) {
-		ctr_release_resources(x, c, doc);
+		ctr_release_resources(x, c, doc, true);
 		return r;
 	}
 	struct state_ctr_runtime rt;
@@ -238,7 +238,7 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 			ctr_runtime_run(&runtime, (char *[]){ "delete", "--force", c->id, NULL },
 					NULL);
 		ctr_runtime_release(&runtime);
-		ctr_release_resources(x, c, doc);
+		ctr_release_resources(x, c, doc, true);
 		rt.state = STATE_CTR_CREATED;
 		rt.pid = 0;
 		state_container_runtime_set(x->store->db, c->id, &rt, NULL);
@@ -248,6 +248,11 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 	ctr_runtime_release(&runtime);
 	rt.state = STATE_CTR_RUNNING;
 	rt.started_at = time_now_ns();
+	if (sk_json_path(doc, "Config.Healthcheck")) {
+		state_container_health_set(x->store->db, c->id, "starting", 0, c->health_log, NULL);
+		free(c->health_status);
+		c->health_status = xstrdup("starting");
+	}
 	rt.finished_at = 0;
 	rt.exit_code = 0;
 	rt.oom_killed = false;

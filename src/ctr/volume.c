@@ -217,7 +217,9 @@ static int o_piece_parse(const char *piece, json_t *opts, int *uid, int *gid,
 					      val, val);
 		if (n < 0)
 			return sk_err_invalid(err, "volume timeout cannot be negative (got %d)", n);
-		r = 0; /* only volume plugins have a timeout */
+		return sk_err_invalid(err, "running volume create option: Volume driver timeout can "
+					   "only be used with non-local volume drivers: invalid "
+					   "argument");
 	}
 	return r;
 }
@@ -384,7 +386,7 @@ static int volume_build(struct store *s, const struct ctr_volume_create_opts *o,
 				    "plugin missing",
 				    name, o->driver, o->driver);
 	_cleanup_json_ json_t *labels = NULL, *opts = NULL;
-	int uid, gid;
+	int uid = -1, gid = -1;
 	int r = labels_parse(o->labels, &labels, err);
 	if (r >= 0)
 		r = options_parse(o->options, &opts, &uid, &gid, err);
@@ -401,7 +403,7 @@ static int volume_build(struct store *s, const struct ctr_volume_create_opts *o,
 	v->labels = json_object_size(labels) ? sk_json_dump(labels, JSON_SORT_KEYS) : NULL;
 	v->options = json_object_size(opts) ? sk_json_dump(opts, JSON_SORT_KEYS) : NULL;
 	v->anonymous = o->anonymous;
-	v->needs_copy_up = !json_object_get(opts, "nocopy");
+	v->needs_copy_up = true;
 	v->uid = uid;
 	v->gid = gid;
 	*ret = v;
@@ -686,6 +688,9 @@ static int first_use(struct store *s, const struct state_volume *v,
 	int r = ctr_volume_needs_chown(v) ? first_use_chown(data_fd, src_fd, o, err) : 0;
 	if (r < 0 || o->nocopy || src_fd < 0)
 		return r;
+	_cleanup_json_ json_t *opts = object_parse(v->options);
+	if (json_object_get(opts, "nocopy")) /* volume create -o nocopy */
+		return 0;
 	int empty = dir_is_empty(data_fd);
 	if (empty < 0)
 		return sk_err_system(err, empty, "read %s: %s", v->mountpoint, strerror(-empty));

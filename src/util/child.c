@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <time.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,8 +58,10 @@ static void child_setup_fd(int fd, int target)
 
 /* Drain the capture pipes and feed stdin until all are closed. */
 static int pump(int in_fd, const char *in_data, int out_fd, int err_fd, struct strbuf *out,
-		struct strbuf *errb)
+		struct strbuf *errb, int timeout_ms)
 {
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	size_t in_len = in_data ? strlen(in_data) : 0, in_off = 0;
 	if (in_fd >= 0 && in_len == 0) {
 		close(in_fd);
@@ -68,11 +71,24 @@ static int pump(int in_fd, const char *in_data, int out_fd, int err_fd, struct s
 		struct pollfd p[3] = { { .fd = in_fd, .events = POLLOUT },
 				       { .fd = out_fd, .events = POLLIN },
 				       { .fd = err_fd, .events = POLLIN } };
-		if (poll(p, 3, -1) < 0) {
+		int wait = -1;
+		if (timeout_ms > 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long spent = (now.tv_sec - start.tv_sec) * 1000 +
+				     (now.tv_nsec - start.tv_nsec) / 1000000;
+			if (spent >= timeout_ms)
+				return -ETIMEDOUT;
+			wait = (int)(timeout_ms - spent);
+		}
+		int pr = poll(p, 3, wait);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
+		if (pr == 0)
+			continue;
 		if (in_fd >= 0 && p[0].revents) {
 			ssize_t n = write(in_fd, in_data + in_off, in_len - in_off);
 			if (n > 0)
@@ -182,7 +198,10 @@ int child_run(char *const argv[], const struct child_opts *opts, int *ret_status
 			close(err_pipe[0]);
 	} else {
 		signal(SIGPIPE, SIG_IGN);
-		r = pump(in_pipe[1], opts->stdin_data, out_pipe[0], err_pipe[0], &out, &errb);
+		r = pump(in_pipe[1], opts->stdin_data, out_pipe[0], err_pipe[0], &out, &errb,
+			 opts->timeout_ms);
+		if (r == -ETIMEDOUT)
+			kill(pid, SIGKILL);
 	}
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0) {

@@ -20,6 +20,7 @@ struct child_opts {
 	bool capture_stdout;
 	bool capture_stderr;
 	bool new_session;
+	int timeout_ms; /* > 0, with a capture: kill the child after this long (-ETIMEDOUT) */
 };
 
 #define CHILD_OPTS_INIT                                                                            \
