@@ -6,6 +6,7 @@
 
 #include "cli/cmds-container.h"
 #include "cli/cmds.h"
+#include "cli/ctr-context.h"
 #include "cli/events-emit.h"
 #include "cli/format-template.h"
 #include "cli/image-filter.h"
@@ -124,12 +125,32 @@ static void emit_removal(struct cli_ctx *ctx, const char *id, const struct image
 		cli_event_image(ctx, "remove", *d, name);
 }
 
+/* rmi --force: the containers using the image go first, as podman removes them. */
+static int users_remove(struct cli_ctx *ctx, const char *image_id)
+{
+	_cleanup_error_ struct sk_error *err = NULL;
+	struct ctr_ctx *x;
+	if (cli_ctx_ctr(ctx, &x, &err) < 0)
+		return cli_fail(err);
+	_cleanup_strv_free_ char **users = NULL;
+	if (state_container_ids_by_image(x->store->db, image_id, &users, &err) < 0)
+		return cli_fail(err);
+	STRV_FOREACH (u, users) {
+		_cleanup_state_container_ struct state_container *c = NULL;
+		if (ctr_lookup(x, *u, &c, &err) < 0 || ctr_remove(x, c, true, true, 0, &err) < 0)
+			return cli_fail(err);
+	}
+	return 0;
+}
+
 static int remove_one(struct cli_ctx *ctx, struct store *s, const char *name, bool force,
 		      bool ignore, bool all)
 {
 	_cleanup_error_ struct sk_error *err = NULL;
 	_cleanup_free_ char *id = NULL, *matched = NULL;
 	(void)image_lookup(s, name, &id, &matched, NULL);
+	if (force && id && users_remove(ctx, id) != 0)
+		return EXIT_ENGINE;
 	struct image_remove_report rep = { 0 };
 	int r = image_remove(s, name, force, &rep, &err);
 	STRV_FOREACH (u, rep.untagged)
@@ -394,8 +415,10 @@ int cmd_image_prune(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		if (!image_filter_keep(&f, imgs[i], sk_json_path(cfg, "config.Labels")))
 			continue;
 		struct image_remove_report rep = { 0 };
-		if (image_remove(s, imgs[i]->id, true, &rep, &err) < 0)
+		/* Images containers use are kept, as podman keeps them. */
+		if (image_remove(s, imgs[i]->id, true, &rep, &err) < 0 && err->kind != SK_ERR_INUSE)
 			rc = cli_fail(err);
+		sk_error_free(TAKE_PTR(err));
 		STRV_FOREACH (d, rep.deleted)
 			puts(*d);
 		emit_removal(ctx, imgs[i]->id, &rep, NULL);

@@ -182,3 +182,16 @@ struct events_opts {
 	char *until;
 };
 int cmd_events(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct system_prune_opts {
+	bool all;
+	bool force;
+	bool volumes;
+	char **filters;
+};
+int cmd_system_prune(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+
+struct system_reset_opts {
+	bool force;
+};
+int cmd_system_reset(struct cli_ctx *ctx, void *opts, int argc, char **argv);

@@ -466,6 +466,22 @@ static const struct cli_command image_commands[] = {
 	CLI_COMMANDS_END,
 };
 
+static const struct cli_option system_prune_options[] = {
+	{ "all", 'a', CLI_OPT_BOOL, O(system_prune_opts, all), "Remove all unused data", NULL, 0 },
+	{ "filter", 0, CLI_OPT_STRV, O(system_prune_opts, filters),
+	  "Provide filter values (e.g. 'label=<key>=<value>')", NULL, 0 },
+	{ "force", 'f', CLI_OPT_BOOL, O(system_prune_opts, force),
+	  "Do not prompt for confirmation.  The default is false", NULL, 0 },
+	{ "volumes", 0, CLI_OPT_BOOL, O(system_prune_opts, volumes), "Prune volumes", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
+static const struct cli_option system_reset_options[] = {
+	{ "force", 'f', CLI_OPT_BOOL, O(system_reset_opts, force),
+	  "Do not prompt for confirmation", NULL, 0 },
+	CLI_OPTIONS_END,
+};
+
 static const struct cli_command system_commands[] = {
 	{ .name = "df",
 	  .handler = cmd_system_df,
@@ -487,6 +503,26 @@ static const struct cli_command system_commands[] = {
 			 "build of selkie.",
 	  .options = info_options,
 	  .opts_size = sizeof(struct info_opts) },
+	{ .name = "prune",
+	  .handler = cmd_system_prune,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
+	  .summary = "Remove unused data",
+	  .description = "Remove unused data: stopped containers, dangling (with --all, unused) "
+			 "images and, with --volumes, unused volumes.",
+	  .options = system_prune_options,
+	  .opts_size = sizeof(struct system_prune_opts) },
+	{ .name = "reset",
+	  .handler = cmd_system_reset,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
+	  .summary = "Reset selkie storage",
+	  .description = "Reset selkie storage back to the initial state: every container, image "
+			 "and volume is removed.",
+	  .options = system_reset_options,
+	  .opts_size = sizeof(struct system_reset_opts) },
 	CLI_COMMANDS_END,
 };
 
@@ -503,15 +539,15 @@ static const struct cli_option volume_create_options[] = {
 };
 
 static const struct cli_option volume_ls_options[] = {
-	{ "filter", 'f', CLI_OPT_STRV_CSV, O(volume_ls_opts, filters), "Filter volume output",
-	  NULL, 0 },
+	{ "filter", 'f', CLI_OPT_STRV_CSV, O(volume_ls_opts, filters), "Filter volume output", NULL,
+	  0 },
 	{ "format", 0, CLI_OPT_STRING, O(volume_ls_opts, format),
 	  "Format volume output using Go template",
 	  "\"{{range .}}{{.Driver}}\\t{{.Name}}\\n{{end -}}\"", 0 },
-	{ "noheading", 0, CLI_OPT_BOOL, O(volume_ls_opts, noheading), "Do not print headers",
+	{ "noheading", 0, CLI_OPT_BOOL, O(volume_ls_opts, noheading), "Do not print headers", NULL,
+	  0 },
+	{ "quiet", 'q', CLI_OPT_BOOL, O(volume_ls_opts, quiet), "Print volume output in quiet mode",
 	  NULL, 0 },
-	{ "quiet", 'q', CLI_OPT_BOOL, O(volume_ls_opts, quiet),
-	  "Print volume output in quiet mode", NULL, 0 },
 	CLI_OPTIONS_END,
 };
 
@@ -527,16 +563,15 @@ static const struct cli_option volume_rm_options[] = {
 	{ "force", 'f', CLI_OPT_BOOL, O(volume_rm_opts, force),
 	  "Remove a volume by force, even if it is being used by a container", NULL, 0 },
 	{ "time", 't', CLI_OPT_STRING, O(volume_rm_opts, time),
-	  "Seconds to wait for running containers to stop before killing the container", "10",
-	  0 },
+	  "Seconds to wait for running containers to stop before killing the container", "10", 0 },
 	CLI_OPTIONS_END,
 };
 
 static const struct cli_option volume_prune_options[] = {
 	{ "filter", 0, CLI_OPT_STRV, O(volume_prune_opts, filters),
 	  "Provide filter values (e.g. 'label=<key>=<value>')", NULL, 0 },
-	{ "force", 'f', CLI_OPT_BOOL, O(volume_prune_opts, force),
-	  "Do not prompt for confirmation", NULL, 0 },
+	{ "force", 'f', CLI_OPT_BOOL, O(volume_prune_opts, force), "Do not prompt for confirmation",
+	  NULL, 0 },
 	CLI_OPTIONS_END,
 };
 

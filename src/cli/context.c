@@ -72,6 +72,13 @@ int cli_ctx_store(struct cli_ctx *ctx, struct store **ret, struct sk_error **err
 	return 0;
 }
 
+void cli_ctx_release_store(struct cli_ctx *ctx)
+{
+	cli_ctr_release(ctx);
+	store_close(ctx->store);
+	ctx->store = NULL;
+}
+
 void cli_ctx_release(struct cli_ctx *ctx)
 {
 	cli_ctr_release(ctx);

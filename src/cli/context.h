@@ -25,6 +25,8 @@ struct cli_ctx {
 
 /* Open the store (and its database) if not open yet. */
 int cli_ctx_store(struct cli_ctx *ctx, struct store **ret, struct sk_error **err);
+/* Close the store (and what depends on it) but keep the paths. */
+void cli_ctx_release_store(struct cli_ctx *ctx);
 void cli_ctx_release(struct cli_ctx *ctx);
 
 /* Print "Error: <msg>" and return the exit code for the error's category (125, 126, 127). */

@@ -6,6 +6,7 @@
 
 #include "image/lookup.h"
 #include "image/reference.h"
+#include "state/containers.h"
 #include "state/images.h"
 #include "store/layer-store.h"
 #include "store/mount-state.h"
@@ -106,7 +107,16 @@ void image_remove_report_release(struct image_remove_report *r)
 static int delete_image(struct store *s, const struct state_image *img,
 			struct image_remove_report *report, struct sk_error **err)
 {
-	int r = store_lock(s, err);
+	_cleanup_strv_free_ char **users = NULL;
+	int r = state_container_ids_by_image(s->db, img->id, &users, err);
+	if (r < 0)
+		return r;
+	if (users[0])
+		return sk_error_set(err, SK_ERR_INUSE, EBUSY,
+				    "image used by %s: image is in use by a container: consider "
+				    "listing external containers and force-removing image",
+				    users[0]);
+	r = store_lock(s, err);
 	if (r < 0)
 		return r;
 	/* podman unmounts a mounted image (whatever its mount count) when removing it */

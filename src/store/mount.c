@@ -312,3 +312,25 @@ bool store_mount_is_mounted(const char *path)
 	struct stat a, b;
 	return stat(path, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
 }
+
+void store_unmount_all_below(const char *dir)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return;
+	size_t dlen = strlen(dir);
+	_cleanup_strv_free_ char **targets = NULL;
+	char line[4096];
+	while (fgets(line, sizeof(line), f)) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." (octal escapes in MOUNTPOINT are left:
+		 * our own paths have no spaces) */
+		char mp[4096];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		if (strncmp(mp, dir, dlen) == 0 && (mp[dlen] == '/' || mp[dlen] == '\0'))
+			strv_push(&targets, mp);
+	}
+	/* Deepest first. */
+	for (size_t n = strv_length(targets); n > 0; n--)
+		umount2(targets[n - 1], MNT_DETACH);
+}

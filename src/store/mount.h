@@ -56,3 +56,5 @@ int store_layers_mount(struct store *s, const struct store_mount_request *req,
 int store_layers_unmount(const char *target, struct sk_error **err);
 /* Is path the root of a mount? False when it does not exist. */
 bool store_mount_is_mounted(const char *path);
+/* Unmount every mount at or below dir (system reset), deepest first. */
+void store_unmount_all_below(const char *dir);
