@@ -2,6 +2,7 @@
 #include "cli/ctr-context.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "cli/events-ctr.h"
@@ -24,6 +25,10 @@ static char **global_args_build(const struct cli_ctx *ctx)
 		strv_push(&v, "--storage-driver");
 		strv_push(&v, ctx->global.storage_driver);
 	}
+	if (ctx->global.events_backend) {
+		strv_push(&v, "--events-backend");
+		strv_push(&v, ctx->global.events_backend);
+	}
 	if (ctx->global.log_level) {
 		strv_push(&v, "--log-level");
 		strv_push(&v, ctx->global.log_level);
@@ -44,6 +49,14 @@ int cli_ctx_ctr(struct cli_ctx *ctx, struct ctr_ctx **ret, struct sk_error **err
 		*ret = &ctx->ctr->x;
 		return 0;
 	}
+	const char *mgr = ctx->global.cgroup_manager;
+	if (mgr && !streq(mgr, "cgroupfs") && !streq(mgr, "systemd"))
+		return sk_err_invalid(err, "invalid cgroup manager \"%s\": must be cgroupfs or "
+					   "systemd",
+				      mgr);
+	/* No systemd to talk to (and no unit support yet): podman falls back the same way. */
+	if (mgr && streq(mgr, "systemd"))
+		fputs("WARN[0000] Falling back to --cgroup-manager=cgroupfs\n", stderr);
 	struct store *s;
 	int r = cli_ctx_store(ctx, &s, err);
 	if (r < 0)
@@ -60,7 +73,7 @@ int cli_ctx_ctr(struct cli_ctx *ctx, struct ctr_ctx **ret, struct sk_error **err
 		.self_exe = st->self_exe,
 		.global_args = st->global_args,
 		.runtime = ctx->global.runtime,
-		.cgroup_manager = ctx->global.cgroup_manager,
+		.cgroup_manager = "cgroupfs",
 		.registries_conf = ctx->global.registries_conf,
 		.event = event_forward,
 		.event_userdata = ctx,

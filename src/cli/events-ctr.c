@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "cli/events-emit.h"
 #include "state/events.h"
 #include "util/json-util.h"
 #include "util/strv.h"
@@ -12,8 +13,6 @@
 void cli_event_container(struct cli_ctx *ctx, const struct state_container *c, const char *action,
 			 char *const *attributes)
 {
-	if (!ctx->paths.run_root)
-		return;
 	_cleanup_strv_free_ char **attrs = strv_copy(attributes);
 	if (c->labels) {
 		_cleanup_json_ json_t *labels = sk_json_parse(c->labels, strlen(c->labels), NULL);
@@ -31,6 +30,5 @@ void cli_event_container(struct cli_ctx *ctx, const struct state_container *c, c
 		.image = c->image_name,
 		.attributes = attrs,
 	};
-	_cleanup_free_ char *path = state_events_path(ctx->paths.run_root);
-	state_event_append_rotate(path, &e, STATE_EVENTS_ROTATE_SIZE, NULL);
+	cli_event_emit(ctx, &e);
 }

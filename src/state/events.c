@@ -657,6 +657,17 @@ static bool reader_replaced(const struct state_event_reader *r)
 	return st.st_dev != r->dev || st.st_ino != r->ino;
 }
 
+/* Rewind when the file shrank below what was read; true when it did. */
+static bool reader_rewind_truncated(struct state_event_reader *r)
+{
+	struct stat st;
+	off_t pos = lseek(r->fd, 0, SEEK_CUR);
+	if (pos < 0 || fstat(r->fd, &st) < 0 || st.st_size >= pos)
+		return false;
+	reader_forget_partial(r);
+	return lseek(r->fd, 0, SEEK_SET) == 0;
+}
+
 int state_event_reader_poll(struct state_event_reader *r, state_event_fn fn, void *userdata,
 			    struct sk_error **err)
 {
@@ -678,8 +689,13 @@ int state_event_reader_poll(struct state_event_reader *r, state_event_fn fn, voi
 				return ret;
 		}
 		ret = reader_drain(r, r->fd, fn, userdata, err);
-		if (ret != 0 || !reader_replaced(r))
+		if (ret != 0)
 			return ret;
+		if (!reader_replaced(r)) {
+			if (!reader_rewind_truncated(r))
+				return 0;
+			continue; /* emptied in place (by hand): read it again from its start */
+		}
 		/* Renamed away: what was appended before the rename, then the new file. */
 		ret = reader_drain(r, r->fd, fn, userdata, err);
 		reader_forget_partial(r);

@@ -20,7 +20,8 @@
  * Readers read "events.log.1", then "events.log". A line that does not parse is skipped; the
  * last line without its newline is still being written and is not read yet. Follow mode (like
  * `tail -f`) watches the directory with inotify and notices rotations: the rest of the old file
- * is read, then the new one from its start.
+ * is read, then the new one from its start (a file emptied in place is read again from its
+ * start).
  *
  * Kinds of events, as podman names them: Type "container", "image", "volume", "pod", "network",
  * "system"; Status ("action" here) "create", "start", "died", "remove", "pull", "push", "tag",
