@@ -23,9 +23,10 @@ static int time_opt(const char *s, int *ret)
 	if (!s)
 		return 0;
 	if (parse_int(s, ret) < 0 || *ret < -1)
-		return cli_failf("invalid argument \"%s\" for \"-t, --time\" flag: strconv.ParseUint: "
-				 "parsing \"%s\": invalid syntax",
-				 s, s);
+		return cli_failf(
+			"invalid argument \"%s\" for \"-t, --time\" flag: strconv.ParseUint: "
+			"parsing \"%s\": invalid syntax",
+			s, s);
 	return 0;
 }
 
@@ -38,7 +39,8 @@ static char **args_with_cidfiles(int argc, char **argv, char *const *cidfiles, i
 	STRV_FOREACH (f, (char **)cidfiles) {
 		_cleanup_free_ char *id = NULL;
 		if (fs_read_file(*f, 4096, &id, NULL) < 0) {
-			*ret_rc = cli_failf("reading CIDFile: open %s: no such file or directory", *f);
+			*ret_rc = cli_failf("reading CIDFile: open %s: no such file or directory",
+					    *f);
 			continue;
 		}
 		id[strcspn(id, "\n")] = '\0';
@@ -189,9 +191,9 @@ int cmd_wait(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	struct ctr_ctx *x;
 	_cleanup_error_ struct sk_error *err = NULL;
 	cli_ctx_ctr(ctx, &x, &err);
-	static const char *const known[] = { "configured", "created", "exited", "paused",
-					     "running", "stopped", "healthy", "unhealthy",
-					     "stopping", NULL };
+	static const char *const known[] = { "configured", "created", "exited",	 "paused",
+					     "running",	   "stopped", "healthy", "unhealthy",
+					     "stopping",   NULL };
 	STRV_FOREACH (cnd, o->conditions)
 		if (!strv_contains((char **)known, *cnd))
 			return cli_failf("%s: invalid condition", *cnd);
@@ -204,8 +206,7 @@ int cmd_wait(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	return failed ? EXIT_ENGINE : 0;
 }
 
-static int op_pause(struct ctr_ctx *x, struct state_container *c, void *arg,
-		    struct sk_error **err)
+static int op_pause(struct ctr_ctx *x, struct state_container *c, void *arg, struct sk_error **err)
 {
 	return *(bool *)arg ? ctr_pause(x, c, err) : ctr_unpause(x, c, err);
 }
@@ -249,8 +250,8 @@ int cmd_rename(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	if (cli_ctx_ctr(ctx, &x, &err) < 0 || ctr_lookup(x, argv[0], &c, &err) < 0)
 		return cli_fail(err);
 	const char *name = argv[1];
-	if (!name[0] || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-				name[0]) ||
+	if (!name[0] ||
+	    !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", name[0]) ||
 	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")])
 		return cli_failf("names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
 	if (state_container_rename(x->store->db, c->id, name, &err) < 0)
@@ -325,8 +326,10 @@ int cmd_container_monitor(struct cli_ctx *ctx, void *opts, int argc, char **argv
 {
 	struct monitor_opts mo = { 0 };
 	_cleanup_error_ struct sk_error *err = NULL;
-	if (monitor_opts_read(argv[0], &mo, &err) < 0)
+	if (monitor_opts_read(argv[0], &mo, &err) < 0) {
+		monitor_report_error(err); /* the spawner is waiting for the sync line */
 		return cli_fail(err);
+	}
 	int rc = monitor_run(&mo);
 	monitor_opts_done(&mo);
 	return rc;

@@ -27,7 +27,8 @@ int cmd_exec(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	if (!list[0])
 		return cli_failf("no containers to exec in");
 	if (argc - first < 1)
-		return cli_failf("exec requires the name or ID of a container or the --latest flag");
+		return cli_failf(
+			"exec requires the name or ID of a container or the --latest flag");
 	if (o->tty && o->detach)
 		return cli_failf("--detach and --tty cannot be used together yet");
 	struct ctr_exec_opts eo = {

@@ -51,19 +51,19 @@ static int time_opt(const char *s, const char *flag, int64_t *ret)
 		*ret = secs * 1000000000LL;
 		return 0;
 	}
-	return cli_failf("invalid value for %s: parsing time \"%s\" as \"2006-01-02T15:04:05Z07:00\"",
-			 flag, s);
+	return cli_failf(
+		"invalid value for %s: parsing time \"%s\" as \"2006-01-02T15:04:05Z07:00\"", flag,
+		s);
 }
 
 static char *log_path_of(struct ctr_ctx *x, const struct state_container *c, const char **driver)
 {
 	_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
 	const json_t *lc = sk_json_path(doc, "HostConfig.LogConfig");
-	*driver = sk_json_str(lc, "Type") && streq(sk_json_str(lc, "Type"), "none")
-			  ? "none"
-			  : sk_json_str(lc, "Type") && streq(sk_json_str(lc, "Type"), "passthrough")
-				    ? "passthrough"
-				    : "k8s-file";
+	*driver = sk_json_str(lc, "Type") && streq(sk_json_str(lc, "Type"), "none") ? "none"
+		  : sk_json_str(lc, "Type") && streq(sk_json_str(lc, "Type"), "passthrough")
+			  ? "passthrough"
+			  : "k8s-file";
 	const char *p = sk_json_str(json_object_get(lc, "Config"), "path");
 	if (p)
 		return xstrdup(p);
@@ -107,7 +107,8 @@ int cmd_logs(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	struct logs_opts *o = opts;
 	struct monitor_log_read_opts ro = MONITOR_LOG_READ_OPTS_INIT;
 	ro.timestamps = o->timestamps;
-	if (time_opt(o->since, "--since", &ro.since_ns) || time_opt(o->until, "--until", &ro.until_ns))
+	if (time_opt(o->since, "--since", &ro.since_ns) ||
+	    time_opt(o->until, "--until", &ro.until_ns))
 		return EXIT_ENGINE;
 	if (o->tail && parse_int64(o->tail, &ro.tail) < 0)
 		return cli_failf("invalid argument \"%s\" for \"--tail\" flag", o->tail);

@@ -16,12 +16,12 @@
 #include "util/xalloc.h"
 
 static const char *const ps_headers[] = {
-	"ID",	     "CONTAINER ID", "Image",	  "IMAGE", "Command", "COMMAND",
-	"CreatedHuman", "CREATED",   "Status",	  "STATUS", "Ports",   "PORTS",
-	"Names",     "NAMES",	     "Size",	  "SIZE",  "RunningFor", "CREATED",
-	"CreatedAt", "CREATED AT",   "State",	  "STATE", "Pod",     "POD ID",
-	"PodName",   "PODNAME",	     "Labels",	  "LABELS", "Mounts",  "MOUNTS",
-	"ExitCode",  "EXIT CODE",    "Networks",  "NETWORKS", NULL,
+	"ID",		"CONTAINER ID", "Image",    "IMAGE",	"Command",    "COMMAND",
+	"CreatedHuman", "CREATED",	"Status",   "STATUS",	"Ports",      "PORTS",
+	"Names",	"NAMES",	"Size",	    "SIZE",	"RunningFor", "CREATED",
+	"CreatedAt",	"CREATED AT",	"State",    "STATE",	"Pod",	      "POD ID",
+	"PodName",	"PODNAME",	"Labels",   "LABELS",	"Mounts",     "MOUNTS",
+	"ExitCode",	"EXIT CODE",	"Networks", "NETWORKS", NULL,
 };
 
 static json_t *labels_obj(const struct state_container *c)
@@ -56,30 +56,31 @@ static json_t *row_json(const struct state_container *c, const json_t *doc, int6
 	_cleanup_free_ char *status = ctr_status_text(c, now);
 	_cleanup_free_ char *created = time_human_ago(c->created, now);
 	json_t *cmd = json_array();
-	_cleanup_strv_free_ char **ep = sk_json_to_strv(sk_json_path((json_t *)doc, "Config.Entrypoint"));
+	_cleanup_strv_free_ char **ep =
+		sk_json_to_strv(sk_json_path((json_t *)doc, "Config.Entrypoint"));
 	_cleanup_strv_free_ char **cm = sk_json_to_strv(sk_json_path((json_t *)doc, "Config.Cmd"));
 	STRV_FOREACH (a, ep)
 		json_array_append_new(cmd, json_string(*a));
 	STRV_FOREACH (a, cm)
 		json_array_append_new(cmd, json_string(*a));
-	return json_pack("{s:b,s:o,s:s,s:b,s:I,s:i,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:i,s:s,s:s,s:I,s:s,"
-			 "s:s,s:I}",
-			 "AutoRemove", sk_json_bool(sk_json_path((json_t *)doc, "HostConfig"),
-						    "AutoRemove", false),
-			 "Command", cmd, "CreatedAt", created, "Exited",
-			 c->state == STATE_CTR_EXITED, "ExitedAt",
-			 (json_int_t)(c->finished_at / 1000000000LL), "ExitCode", c->exit_code,
-			 "Id", c->id, "Image", c->image_name, "ImageID", c->image_id, "IsInfra",
-			 false, "Labels", labels_obj(c), "Mounts", mounts_arr(doc), "Names",
-			 json_pack("[s]", c->name), "Pid", c->pid, "Pod", "", "PodName", "",
-			 "StartedAt", (json_int_t)(c->started_at / 1000000000LL), "State",
-			 state_ctr_status_to_string(c->state), "Status", status, "Created",
-			 (json_int_t)(c->created / 1000000000LL));
+	return json_pack(
+		"{s:b,s:o,s:s,s:b,s:I,s:i,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:i,s:s,s:s,s:I,s:s,"
+		"s:s,s:I}",
+		"AutoRemove",
+		sk_json_bool(sk_json_path((json_t *)doc, "HostConfig"), "AutoRemove", false),
+		"Command", cmd, "CreatedAt", created, "Exited", c->state == STATE_CTR_EXITED,
+		"ExitedAt", (json_int_t)(c->finished_at / 1000000000LL), "ExitCode", c->exit_code,
+		"Id", c->id, "Image", c->image_name, "ImageID", c->image_id, "IsInfra", false,
+		"Labels", labels_obj(c), "Mounts", mounts_arr(doc), "Names",
+		json_pack("[s]", c->name), "Pid", c->pid, "Pod", "", "PodName", "", "StartedAt",
+		(json_int_t)(c->started_at / 1000000000LL), "State",
+		state_ctr_status_to_string(c->state), "Status", status, "Created",
+		(json_int_t)(c->created / 1000000000LL));
 }
 
 /* The fields templates see (podman's psReporter). */
-static json_t *row_template(struct ctr_ctx *x, const struct state_container *c,
-			    const json_t *doc, const struct ps_opts *o, int64_t now)
+static json_t *row_template(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			    const struct ps_opts *o, int64_t now)
 {
 	json_t *row = row_json(c, doc, now);
 	char sid[13];
@@ -89,9 +90,8 @@ static json_t *row_template(struct ctr_ctx *x, const struct state_container *c,
 	_cleanup_free_ char *created = time_format_go(c->created);
 	const char *full = c->command ? c->command : "";
 	/* podman cuts the command at 17 characters */
-	_cleanup_free_ char *command = !o->no_trunc && strlen(full) > 17
-					       ? xasprintf("%.17s...", full)
-					       : xstrdup(full);
+	_cleanup_free_ char *command =
+		!o->no_trunc && strlen(full) > 17 ? xasprintf("%.17s...", full) : xstrdup(full);
 	sk_json_set_str(row, "ID", cli_short_id(c->id, o->no_trunc, sid));
 	sk_json_set_str(row, "Command", command);
 	sk_json_set_str(row, "CreatedHuman", ago);
@@ -143,8 +143,8 @@ static int sort_list(struct state_container **list, size_t n, const char *by)
 		qsort(list, n, sizeof(*list), cmp_created);
 		return 0;
 	}
-	static const char *const keys[] = { "id", "image", "names", "command", "status", "size",
-					    NULL };
+	static const char *const keys[] = { "id",     "image", "names", "command",
+					    "status", "size",  NULL };
 	if (!strv_contains((char **)keys, by))
 		return cli_failf("invalid option for --sort, options are: command, created, id, "
 				 "image, names, runningfor, size, or status");
@@ -178,7 +178,7 @@ int cmd_ps(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	size_t shown = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct state_container *c = list[i];
-		if (!all && c->state != STATE_CTR_RUNNING)
+		if (!all && c->state != STATE_CTR_RUNNING && c->state != STATE_CTR_PAUSED)
 			continue;
 		if (!cli_ps_filter_match(filter, x, c, list))
 			continue;
@@ -192,7 +192,7 @@ int cmd_ps(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 			continue;
 		}
 		json_array_append_new(rows, json ? row_json(c, doc, now)
-						  : row_template(x, c, doc, o, now));
+						 : row_template(x, c, doc, o, now));
 	}
 	if (o->quiet)
 		return 0;

@@ -42,8 +42,7 @@ static int create_common(struct cli_ctx *ctx, struct ctr_create_opts *o, int arg
 	int r = cli_ctx_ctr(ctx, &x, err);
 	if (r < 0)
 		return r;
-	return ctr_create(x, o, argv[0], argv + 1, o->quiet ? NULL : cli_pull_progress(), ret,
-			  err);
+	return ctr_create(x, o, argv[0], argv + 1, o->quiet ? NULL : cli_pull_progress(), ret, err);
 }
 
 int cmd_create(struct cli_ctx *ctx, void *opts, int argc, char **argv)
@@ -218,8 +217,9 @@ int cmd_start(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
 		const json_t *cfg = json_object_get(doc, "Config");
 		struct ctr_attach_opts ao = {
-			.in_fd = o->interactive || sk_json_bool(cfg, "OpenStdin", false) ? STDIN_FILENO
-											 : -1,
+			.in_fd = o->interactive || sk_json_bool(cfg, "OpenStdin", false)
+					 ? STDIN_FILENO
+					 : -1,
 			.out_fd = STDOUT_FILENO,
 			.err_fd = STDERR_FILENO,
 			.tty = sk_json_bool(cfg, "Tty", false),

@@ -49,7 +49,8 @@ static json_t *stats_row(const struct state_container *c, struct stats_slot *slo
 		if (ctr_cgroup_stats_read(CTR_CGROUP_ROOT, path, mem, &slot->st, NULL) < 0)
 			running = false;
 		else
-			ctr_net_dev_read(netdev, &slot->st.net_rx_bytes, &slot->st.net_tx_bytes, NULL);
+			ctr_net_dev_read(netdev, &slot->st.net_rx_bytes, &slot->st.net_tx_bytes,
+					 NULL);
 	}
 	struct ctr_stats_report r = { .id = c->id, .name = c->name };
 	ctr_stats_report_compute(&slot->st, time_now_ns(), c->started_at,
@@ -83,8 +84,8 @@ int cmd_stats(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			if (!o->all && argc == 0 && list[i]->state != STATE_CTR_RUNNING)
 				continue;
-			json_array_append_new(rows, stats_row(list[i], &slots[i], mem, json,
-							      o->no_trunc));
+			json_array_append_new(
+				rows, stats_row(list[i], &slots[i], mem, json, o->no_trunc));
 		}
 		if (stream && isatty(STDOUT_FILENO))
 			fputs("\033[2J\033[H", stdout);
@@ -128,8 +129,8 @@ int cmd_top(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	const char *name = o->latest ? NULL : argv[0];
 	_cleanup_(state_container_list_freep) struct state_container **list = NULL;
 	bool failed = false;
-	int rc = cli_ctr_targets(ctx, name ? 1 : 0, name ? (char **)&name : NULL, false,
-				 o->latest, false, &list, &failed);
+	int rc = cli_ctr_targets(ctx, name ? 1 : 0, name ? (char **)&name : NULL, false, o->latest,
+				 false, &list, &failed);
 	if (rc != 0 || failed || !list[0])
 		return rc ? rc : EXIT_ENGINE;
 	const struct state_container *c = list[0];
@@ -150,8 +151,9 @@ int cmd_top(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	_cleanup_free_ char *hpasswd = NULL, *hgroup = NULL;
 	fs_read_file("/etc/passwd", 4u << 20, &hpasswd, NULL);
 	fs_read_file("/etc/group", 4u << 20, &hgroup, NULL);
-	struct ctr_top_opts to = { .passwd = passwd, .group = group, .host_passwd = hpasswd,
-				   .host_group = hgroup };
+	struct ctr_top_opts to = {
+		.passwd = passwd, .group = group, .host_passwd = hpasswd, .host_group = hgroup
+	};
 	struct ctr_top_table t = { 0 };
 	if (ctr_top_run(&to, pids, np, args, &t, &err) < 0)
 		return cli_fail(err);

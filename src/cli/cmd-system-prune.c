@@ -26,17 +26,18 @@ int cmd_system_prune(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct system_prune_opts *o = opts;
 	if (!o->force) {
-		const char *text = o->all ? "WARNING! This command removes:\n"
-					    "\t- all stopped containers\n"
-					    "\t- all pods without running containers\n"
-					    "\t- all images without at least one container associated "
-					    "with them\n"
-					    "\t- all build cache\n"
-					  : "WARNING! This command removes:\n"
-					    "\t- all stopped containers\n"
-					    "\t- all pods without running containers\n"
-					    "\t- all dangling images\n"
-					    "\t- all build cache\n";
+		const char *text =
+			o->all ? "WARNING! This command removes:\n"
+				 "\t- all stopped containers\n"
+				 "\t- all pods without running containers\n"
+				 "\t- all images without at least one container associated "
+				 "with them\n"
+				 "\t- all build cache\n"
+			       : "WARNING! This command removes:\n"
+				 "\t- all stopped containers\n"
+				 "\t- all pods without running containers\n"
+				 "\t- all dangling images\n"
+				 "\t- all build cache\n";
 		if (o->volumes)
 			text = xasprintf("%s\t- all volumes not used by at least one container\n",
 					 text);

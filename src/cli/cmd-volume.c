@@ -7,19 +7,41 @@
 #include "cli/events-emit.h"
 #include "cli/format-template.h"
 #include "ctr/volume.h"
+#include "cli/ctr-context.h"
 #include "state/volumes.h"
+#include "util/parse.h"
 #include "store/store.h"
 #include "util/json-util.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-/*
- * `volume rm -f` removes the containers using a volume first, through this hook (given the
- * --time value as userdata). Until the container removal is wired here it is NULL, and -f
- * refuses an in-use volume as plain rm does.
- */
-static const ctr_volume_remove_users_fn volume_remove_users = NULL;
+struct users_remove {
+	struct cli_ctx *ctx;
+	const char *time;
+};
+
+/* `volume rm -f` removes the containers using a volume first, as podman does. */
+static int volume_remove_users(void *userdata, char *const *ids, struct sk_error **err)
+{
+	struct users_remove *u = userdata;
+	struct ctr_ctx *x;
+	int r = cli_ctx_ctr(u->ctx, &x, err);
+	if (r < 0)
+		return r;
+	int timeout = -1;
+	if (u->time && parse_int(u->time, &timeout) < 0)
+		return sk_err_invalid(err, "invalid --time value \"%s\"", u->time);
+	STRV_FOREACH (id, (char **)ids) {
+		_cleanup_state_container_ struct state_container *c = NULL;
+		r = ctr_lookup(x, *id, &c, err);
+		if (r >= 0)
+			r = ctr_remove(x, c, true, false, timeout, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
 
 static const char *const volume_headers[] = { "Name", "VOLUME NAME", NULL };
 
@@ -238,10 +260,11 @@ int cmd_volume_rm(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		}
 		sk_error_free(e);
 	}
+	struct users_remove users = { .ctx = ctx, .time = o->time };
 	struct ctr_volume_remove_opts ro = {
 		.force = o->force,
 		.remove_users = volume_remove_users,
-		.userdata = o->time,
+		.userdata = &users,
 	};
 	STRV_FOREACH (n, names) {
 		struct sk_error *e = NULL;

@@ -477,8 +477,8 @@ static const struct cli_option system_prune_options[] = {
 };
 
 static const struct cli_option system_reset_options[] = {
-	{ "force", 'f', CLI_OPT_BOOL, O(system_reset_opts, force),
-	  "Do not prompt for confirmation", NULL, 0 },
+	{ "force", 'f', CLI_OPT_BOOL, O(system_reset_opts, force), "Do not prompt for confirmation",
+	  NULL, 0 },
 	CLI_OPTIONS_END,
 };
 

@@ -19,8 +19,8 @@ struct cli_ctr_state {
 /* The global flags a monitor and its exit command must repeat to find the same store. */
 static char **global_args_build(const struct cli_ctx *ctx)
 {
-	char **v = strv_new("--root", ctx->paths.graph_root, "--runroot", ctx->paths.run_root,
-			    NULL);
+	char **v =
+		strv_new("--root", ctx->paths.graph_root, "--runroot", ctx->paths.run_root, NULL);
 	if (ctx->global.storage_driver) {
 		strv_push(&v, "--storage-driver");
 		strv_push(&v, ctx->global.storage_driver);
@@ -51,8 +51,9 @@ int cli_ctx_ctr(struct cli_ctx *ctx, struct ctr_ctx **ret, struct sk_error **err
 	}
 	const char *mgr = ctx->global.cgroup_manager;
 	if (mgr && !streq(mgr, "cgroupfs") && !streq(mgr, "systemd"))
-		return sk_err_invalid(err, "invalid cgroup manager \"%s\": must be cgroupfs or "
-					   "systemd",
+		return sk_err_invalid(err,
+				      "invalid cgroup manager \"%s\": must be cgroupfs or "
+				      "systemd",
 				      mgr);
 	/* No systemd to talk to (and no unit support yet): podman falls back the same way. */
 	if (mgr && streq(mgr, "systemd"))
@@ -93,8 +94,8 @@ void cli_ctr_release(struct cli_ctx *ctx)
 	ctx->ctr = NULL;
 }
 
-int cli_ctr_targets(struct cli_ctx *ctx, int argc, char **argv, bool all, bool latest,
-		    bool ignore, struct state_container ***ret, bool *ret_failed)
+int cli_ctr_targets(struct cli_ctx *ctx, int argc, char **argv, bool all, bool latest, bool ignore,
+		    struct state_container ***ret, bool *ret_failed)
 {
 	_cleanup_error_ struct sk_error *err = NULL;
 	struct ctr_ctx *x;

@@ -16,5 +16,5 @@ const struct image_pull_progress *cli_pull_progress(void);
 /* The containers a command acts on: every one with all, the newest with latest, else the named
  * ones (a missing name prints podman's error and makes the command fail at the end, unless
  * ignore). *ret_failed is set when a name was not found. */
-int cli_ctr_targets(struct cli_ctx *ctx, int argc, char **argv, bool all, bool latest,
-		    bool ignore, struct state_container ***ret, bool *ret_failed);
+int cli_ctr_targets(struct cli_ctx *ctx, int argc, char **argv, bool all, bool latest, bool ignore,
+		    struct state_container ***ret, bool *ret_failed);

@@ -12,9 +12,9 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-static const char *const filter_keys[] = { "id",     "name",   "label",	 "status", "exited",
-					   "ancestor", "before", "since", "volume", "health",
-					   "pod",    "network", NULL };
+static const char *const filter_keys[] = { "id",       "name",	  "label", "status", "exited",
+					   "ancestor", "before",  "since", "volume", "health",
+					   "pod",      "network", NULL };
 
 struct cli_ps_filter {
 	char **keys;
@@ -61,8 +61,8 @@ static bool name_match(const char *pattern, const char *name)
 
 static bool label_match(const struct state_container *c, const char *want)
 {
-	_cleanup_json_ json_t *l = c->labels ? sk_json_parse(c->labels, strlen(c->labels), NULL)
-					     : NULL;
+	_cleanup_json_ json_t *l =
+		c->labels ? sk_json_parse(c->labels, strlen(c->labels), NULL) : NULL;
 	const char *eq = strchr(want, '=');
 	_cleanup_free_ char *k = eq ? xstrndup(want, (size_t)(eq - want)) : xstrdup(want);
 	const char *v = sk_json_str(l, k);
@@ -114,7 +114,8 @@ static bool one_match(struct ctr_ctx *x, const char *key, const char *v,
 		       code == c->exit_code;
 	}
 	if (streq(key, "ancestor"))
-		return strncmp(c->image_id, v, strlen(v)) == 0 || image_name_matches(c->image_name, v);
+		return strncmp(c->image_id, v, strlen(v)) == 0 ||
+		       image_name_matches(c->image_name, v);
 	if (streq(key, "before") || streq(key, "since")) {
 		const struct state_container *ref = find(all, v);
 		return ref && (streq(key, "before") ? c->created < ref->created

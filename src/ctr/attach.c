@@ -40,8 +40,9 @@ int ctr_detach_keys_parse(const char *spec, char *buf, size_t *ret_len, struct s
 		else if (len == 6 && strncmp(p, "ctrl-", 5) == 0 && strchr("@[\\]^_", p[5]))
 			c = (char)(p[5] == '@' ? 0 : p[5] - '[' + 27);
 		else
-			return sk_err_invalid(err, "invalid detach keys: \"%s\": unknown character "
-						   "\"%.*s\"",
+			return sk_err_invalid(err,
+					      "invalid detach keys: \"%s\": unknown character "
+					      "\"%.*s\"",
 					      spec, (int)len, p);
 		if (n >= CTR_DETACH_KEYS_MAX)
 			return sk_err_invalid(err, "invalid detach keys: \"%s\": too long", spec);

@@ -60,7 +60,8 @@ static int args_set(json_t *cfg, const struct ctr_create_opts *o, const json_t *
 	if (strv_length((char **)command) > 0)
 		json_object_set_new(cfg, "Cmd", sk_json_from_strv(command));
 	else
-		json_object_set_new(cfg, "Cmd", json_is_array(cmd) ? json_deep_copy(cmd) : json_array());
+		json_object_set_new(cfg, "Cmd",
+				    json_is_array(cmd) ? json_deep_copy(cmd) : json_array());
 	if (json_array_size(json_object_get(cfg, "Entrypoint")) == 0 &&
 	    json_array_size(json_object_get(cfg, "Cmd")) == 0)
 		return sk_err_invalid(err, "no command or entrypoint provided, and no CMD or "
@@ -130,8 +131,9 @@ static int duration_opt(const char *flag, const char *s, int64_t def, int64_t *r
 		return 0;
 	}
 	if (parse_duration_ns(s, ret) < 0 || *ret < 0)
-		return sk_err_invalid(err, "invalid argument \"%s\" for \"%s\" flag: time: invalid "
-					   "duration \"%s\"",
+		return sk_err_invalid(err,
+				      "invalid argument \"%s\" for \"%s\" flag: time: invalid "
+				      "duration \"%s\"",
 				      s, flag, s);
 	return 0;
 }
@@ -182,8 +184,8 @@ static int healthcheck_build(const struct ctr_create_opts *o, const json_t *img,
 		r = duration_opt("--health-start-period", o->health_start_period,
 				 sk_json_int(ih, "StartPeriod", 0), &start, err);
 	int retries = (int)(sk_json_int(ih, "Retries", 0) ?: HEALTH_RETRIES_DEFAULT);
-	if (r >= 0 && o->health_retries && (parse_int(o->health_retries, &retries) < 0 ||
-					     retries < 1))
+	if (r >= 0 && o->health_retries &&
+	    (parse_int(o->health_retries, &retries) < 0 || retries < 1))
 		r = sk_err_invalid(err, "healthcheck-retries must be greater than 0");
 	if (r >= 0 && interval != 0 && interval < 1000000000LL)
 		r = sk_err_invalid(err, "healthcheck-interval must be at least 1 second");
@@ -202,8 +204,7 @@ static int healthcheck_build(const struct ctr_create_opts *o, const json_t *img,
 }
 
 static int config_build(const struct ctr_create_opts *o, const char *id, const char *image_ref,
-			const json_t *img, char *const *command, json_t *cfg,
-			struct sk_error **err)
+			const json_t *img, char *const *command, json_t *cfg, struct sk_error **err)
 {
 	_cleanup_strv_free_ char **image_env = sk_json_to_strv(json_object_get(img, "Env"));
 	struct ctr_env_opts eo = {
@@ -244,8 +245,7 @@ static int config_build(const struct ctr_create_opts *o, const char *id, const c
 	json_object_set_new(cfg, "Hostname", json_string(o->hostname ? o->hostname : short_id));
 	json_object_set_new(cfg, "User", json_string(user ? user : ""));
 	json_object_set_new(cfg, "Env", sk_json_from_strv(env));
-	json_object_set_new(cfg, "WorkingDir",
-			    json_string(workdir && workdir[0] ? workdir : "/"));
+	json_object_set_new(cfg, "WorkingDir", json_string(workdir && workdir[0] ? workdir : "/"));
 	json_object_set_new(cfg, "Image", json_string(image_ref));
 	json_object_set_new(cfg, "StopSignal", json_integer(sig));
 	json_object_set_new(cfg, "StopTimeout", json_integer(timeout));
@@ -254,7 +254,8 @@ static int config_build(const struct ctr_create_opts *o, const char *id, const c
 	json_object_set_new(cfg, "StdinOnce", json_boolean(false));
 	json_object_set_new(cfg, "Annotations", kv_object(o->annotations));
 	const json_t *vols = json_object_get(img, "Volumes");
-	json_object_set_new(cfg, "Volumes", json_is_object(vols) ? json_deep_copy(vols) : json_object());
+	json_object_set_new(cfg, "Volumes",
+			    json_is_object(vols) ? json_deep_copy(vols) : json_object());
 	const json_t *ports = json_object_get(img, "ExposedPorts");
 	json_object_set_new(cfg, "ExposedPorts",
 			    json_is_object(ports) ? json_deep_copy(ports) : json_object());
@@ -264,7 +265,8 @@ static int config_build(const struct ctr_create_opts *o, const char *id, const c
 /* podman's rule for names: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
 static bool name_valid(const char *s)
 {
-	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static const char alnum[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	if (!s[0] || !strchr(alnum, s[0]))
 		return false;
 	for (const char *p = s; *p; p++)

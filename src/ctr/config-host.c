@@ -45,14 +45,16 @@ int ctr_restart_parse(const char *s, enum ctr_restart *ret_policy, int *ret_max,
 			return sk_err_invalid(err, "restart policy retries can only be specified "
 						   "with on-failure restart policy");
 		if (colon && (parse_int(colon + 1, ret_max) < 0 || *ret_max < 0))
-			return sk_err_invalid(err, "parsing restart policy retry count: "
-						   "strconv.Atoi: parsing \"%s\": invalid syntax",
+			return sk_err_invalid(err,
+					      "parsing restart policy retry count: "
+					      "strconv.Atoi: parsing \"%s\": invalid syntax",
 					      colon + 1);
 		*ret_policy = (enum ctr_restart)i;
 		return 0;
 	}
-	return sk_err_invalid(err, "running container create option: \"%s\" is not a valid "
-				   "restart policy: invalid argument",
+	return sk_err_invalid(err,
+			      "running container create option: \"%s\" is not a valid "
+			      "restart policy: invalid argument",
 			      s);
 }
 
@@ -82,12 +84,14 @@ static int int_opt(json_t *host, const char *key, const char *flag, const char *
 		return 0;
 	int64_t v;
 	if (parse_int64(s, &v) < 0)
-		return sk_err_invalid(err, "invalid argument \"%s\" for \"%s\" flag: "
-					   "strconv.ParseInt: parsing \"%s\": invalid syntax",
+		return sk_err_invalid(err,
+				      "invalid argument \"%s\" for \"%s\" flag: "
+				      "strconv.ParseInt: parsing \"%s\": invalid syntax",
 				      s, flag, s);
 	if (v < min || v > max)
-		return sk_err_invalid(err, "invalid argument \"%s\" for \"%s\" flag: value out of "
-					   "range %lld..%lld",
+		return sk_err_invalid(err,
+				      "invalid argument \"%s\" for \"%s\" flag: value out of "
+				      "range %lld..%lld",
 				      s, flag, (long long)min, (long long)max);
 	json_object_set_new(host, key, json_integer(v));
 	return 0;
@@ -99,8 +103,8 @@ static int resources_build(const struct ctr_create_opts *o, json_t *host, struct
 	if (r >= 0)
 		r = size_opt(host, "MemorySwap", "memory-swap", o->memory_swap, err);
 	if (r >= 0)
-		r = size_opt(host, "MemoryReservation", "memory-reservation",
-			     o->memory_reservation, err);
+		r = size_opt(host, "MemoryReservation", "memory-reservation", o->memory_reservation,
+			     err);
 	if (r >= 0)
 		r = int_opt(host, "CpuShares", "-c, --cpu-shares", o->cpu_shares, 0, 262144, err);
 	if (r >= 0)
@@ -118,8 +122,9 @@ static int resources_build(const struct ctr_create_opts *o, json_t *host, struct
 		char *end = NULL;
 		double cpus = strtod(o->cpus, &end);
 		if (!end || *end || !isfinite(cpus) || cpus < 0)
-			return sk_err_invalid(err, "invalid argument \"%s\" for \"--cpus\" flag: "
-						   "must be a positive number",
+			return sk_err_invalid(err,
+					      "invalid argument \"%s\" for \"--cpus\" flag: "
+					      "must be a positive number",
 					      o->cpus);
 		json_object_set_new(host, "NanoCpus", json_integer((json_int_t)(cpus * 1e9)));
 	}
@@ -196,14 +201,17 @@ static int security_build(const struct ctr_create_opts *o, json_t *host, json_t 
 	json_object_set_new(priv, "UnmaskPaths", unmask);
 	sk_json_set_str(priv, "Seccomp", "");
 	STRV_FOREACH (s, o->security_opt) {
-		const char *v = strchr(*s, '=') ? strchr(*s, '=') + 1 : strchr(*s, ':') ? strchr(*s, ':') + 1 : "";
+		const char *v = strchr(*s, '=')	  ? strchr(*s, '=') + 1
+				: strchr(*s, ':') ? strchr(*s, ':') + 1
+						  : "";
 		if (streq(*s, "no-new-privileges") || streq(*s, "no-new-privileges=true") ||
 		    streq(*s, "no-new-privileges:true"))
 			json_object_set_new(priv, "NoNewPrivileges", json_true());
 		else if (strncmp(*s, "seccomp", 7) == 0 && v[0])
 			sk_json_set_str(priv, "Seccomp", v);
 		else if (strncmp(*s, "label", 5) == 0)
-			json_object_set_new(priv, "LabelDisable", json_boolean(streq(v, "disable")));
+			json_object_set_new(priv, "LabelDisable",
+					    json_boolean(streq(v, "disable")));
 		else if (strncmp(*s, "mask=", 5) == 0) {
 			_cleanup_strv_free_ char **p = strv_split(v, ":", true);
 			STRV_FOREACH (x, p)
@@ -232,9 +240,9 @@ static int limits_build(const struct ctr_create_opts *o, json_t *host, struct sk
 		int r = oci_ulimit_parse(*u, &rl, err);
 		if (r < 0)
 			return r;
-		json_array_append_new(ulimits, json_pack("{s:s,s:I,s:I}", "Name", rl.type, "Soft",
-							 (json_int_t)rl.soft, "Hard",
-							 (json_int_t)rl.hard));
+		json_array_append_new(ulimits,
+				      json_pack("{s:s,s:I,s:I}", "Name", rl.type, "Soft",
+						(json_int_t)rl.soft, "Hard", (json_int_t)rl.hard));
 		oci_rlimit_release(&rl);
 	}
 	json_t *sysctls = json_object();
@@ -245,12 +253,14 @@ static int limits_build(const struct ctr_create_opts *o, json_t *host, struct sk
 	STRV_FOREACH (s, o->sysctl) {
 		const char *eq = strchr(*s, '=');
 		if (!eq)
-			return sk_err_invalid(err, "%s is invalid, sysctl values must be in the form "
-						   "of KEY=VALUE",
+			return sk_err_invalid(err,
+					      "%s is invalid, sysctl values must be in the form "
+					      "of KEY=VALUE",
 					      *s);
 		_cleanup_free_ char *name = xstrndup(*s, (size_t)(eq - *s));
 		int r = oci_sysctl_validate(name, net && streq(net, "host"),
-					    ipc && streq(ipc, "host"), uts && streq(uts, "host"), err);
+					    ipc && streq(ipc, "host"), uts && streq(uts, "host"),
+					    err);
 		if (r < 0)
 			return r;
 		json_object_set_new(sysctls, name, json_string(eq + 1));
@@ -310,7 +320,8 @@ int ctr_config_host_build(const struct ctr_create_opts *o, json_t *host, struct 
 		return sk_err_invalid(err, "the --rm option conflicts with --restart, when the "
 					   "restartPolicy is not \"\" and \"no\"");
 	json_object_set_new(host, "RestartPolicy",
-			    json_pack("{s:s,s:i}", "Name", o->restart ? ctr_restart_to_string(policy) : "",
+			    json_pack("{s:s,s:i}", "Name",
+				      o->restart ? ctr_restart_to_string(policy) : "",
 				      "MaximumRetryCount", retries));
 	json_object_set_new(host, "AutoRemove", json_boolean(o->rm));
 	json_object_set_new(host, "ReadonlyRootfs", json_boolean(o->read_only));
@@ -320,8 +331,9 @@ int ctr_config_host_build(const struct ctr_create_opts *o, json_t *host, struct 
 	if (o->shm_size) {
 		uint64_t sz;
 		if (parse_size(o->shm_size, &sz) < 0 || sz == 0)
-			return sk_err_invalid(err, "unable to translate --shm-size: invalid size: "
-						   "'%s'",
+			return sk_err_invalid(err,
+					      "unable to translate --shm-size: invalid size: "
+					      "'%s'",
 					      o->shm_size);
 		json_object_set_new(host, "ShmSize", json_integer((json_int_t)sz));
 	} else {

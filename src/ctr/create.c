@@ -96,8 +96,8 @@ static int finish(struct ctr_ctx *x, struct state_container *c, const json_t *mo
 	json_t *m;
 	json_array_foreach (mounts, i, m) {
 		const char *name = sk_json_str(m, "Name");
-		if (name && (r = state_container_volume_add(db, c->id, name,
-							     sk_json_str(m, "Destination"), err)) < 0)
+		if (name && (r = state_container_volume_add(
+				     db, c->id, name, sk_json_str(m, "Destination"), err)) < 0)
 			break;
 	}
 	if (r >= 0)
@@ -148,9 +148,8 @@ static int record_build(struct ctr_ctx *x, const struct ctr_create_opts *o, cons
 }
 
 /* Add the mounts (which may create volumes) to the stored document. */
-static int mounts_add(struct ctr_ctx *x, const struct ctr_create_opts *o,
-		      struct state_container *c, json_t **ret_mounts, char ***ret_created,
-		      struct sk_error **err)
+static int mounts_add(struct ctr_ctx *x, const struct ctr_create_opts *o, struct state_container *c,
+		      json_t **ret_mounts, char ***ret_created, struct sk_error **err)
 {
 	_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
 	json_t *mounts = NULL;
@@ -198,7 +197,8 @@ int ctr_create(struct ctr_ctx *x, const struct ctr_create_opts *o, const char *i
 	if (r < 0) {
 		state_container_delete(x->store->db, id, NULL);
 		STRV_FOREACH (v, created_volumes)
-			ctr_volume_remove(x->store, *v, &(struct ctr_volume_remove_opts){ 0 }, NULL);
+			ctr_volume_remove(x->store, *v, &(struct ctr_volume_remove_opts){ 0 },
+					  NULL);
 		ctr_files_remove(x, id);
 		return r;
 	}

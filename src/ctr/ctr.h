@@ -39,11 +39,11 @@ struct ctr_ctx {
 };
 
 /* Per-container paths. All allocated. */
-char *ctr_dir(const struct ctr_ctx *x, const char *id);	    /* <graph>/containers/<id> */
+char *ctr_dir(const struct ctr_ctx *x, const char *id);		 /* <graph>/containers/<id> */
 char *ctr_userdata_dir(const struct ctr_ctx *x, const char *id); /* .../userdata */
-char *ctr_rootfs_dir(const struct ctr_ctx *x, const char *id);	    /* .../merged */
-char *ctr_run_dir(const struct ctr_ctx *x, const char *id);	    /* <run>/containers/<id> */
-char *ctr_netns_path(const struct ctr_ctx *x, const char *id);   /* <run>/netns/<id> */
+char *ctr_rootfs_dir(const struct ctr_ctx *x, const char *id);	 /* .../merged */
+char *ctr_run_dir(const struct ctr_ctx *x, const char *id);	 /* <run>/containers/<id> */
+char *ctr_netns_path(const struct ctr_ctx *x, const char *id);	 /* <run>/netns/<id> */
 
 /* Take the container's lifecycle lock; the fd is the lock. */
 int ctr_lock(const struct ctr_ctx *x, const char *id, int *ret_fd, struct sk_error **err);
@@ -63,8 +63,7 @@ int ctr_sync(struct ctr_ctx *x, struct state_container *c, struct sk_error **err
 /* Start a created or exited container: mount, spec, monitor, runtime start. With
  * before_start, the runtime's start waits until the callback returned 0 (attach first). */
 struct ctr_start_hooks {
-	int (*before_start)(void *userdata, const struct state_container *c,
-			    struct sk_error **err);
+	int (*before_start)(void *userdata, const struct state_container *c, struct sk_error **err);
 	void *userdata;
 };
 int ctr_start(struct ctr_ctx *x, struct state_container *c, const struct ctr_start_hooks *hooks,
@@ -85,8 +84,8 @@ int ctr_wait(struct ctr_ctx *x, const char *id, char *const *conditions, int *re
 
 /* Remove; a running container only with force (stopped first, timeout as ctr_stop). volumes:
  * remove the anonymous volumes it used. */
-int ctr_remove(struct ctr_ctx *x, struct state_container *c, bool force, bool volumes,
-	       int timeout, struct sk_error **err);
+int ctr_remove(struct ctr_ctx *x, struct state_container *c, bool force, bool volumes, int timeout,
+	       struct sk_error **err);
 
 /* What the monitor's exit command runs: record the exit, unmount, release what start took,
  * apply the restart policy or --rm. */

@@ -39,7 +39,8 @@ static int process_build(struct ctr_ctx *x, const struct state_container *c, con
 	const json_t *cfg = json_object_get(doc, "Config");
 	const json_t *host = json_object_get(doc, "HostConfig");
 	_cleanup_strv_free_ char **base_env = sk_json_to_strv(json_object_get(cfg, "Env"));
-	struct ctr_env_opts eo = { .image_env = base_env, .env_files = o->env_files,
+	struct ctr_env_opts eo = { .image_env = base_env,
+				   .env_files = o->env_files,
 				   .env_args = o->env };
 	_cleanup_strv_free_ char **env = NULL;
 	int r = ctr_env_build(&eo, &env, err);
@@ -66,21 +67,24 @@ static int process_build(struct ctr_ctx *x, const struct state_container *c, con
 		return r;
 	}
 	if (!ctr_env_get(env, "PATH"))
-		ctr_env_set(&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		ctr_env_set(&env,
+			    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	if (o->tty && !ctr_env_get(env, "TERM"))
 		ctr_env_set(&env, "TERM=xterm");
-	if (!ctr_env_get(env, "HOME"))
-		ctr_env_set(&env, u.home ? xasprintf("HOME=%s", u.home) : "HOME=/");
+	if (!ctr_env_get(env, "HOME")) {
+		_cleanup_free_ char *home = xasprintf("HOME=%s", u.home ? u.home : "/");
+		ctr_env_set(&env, home);
+	}
 	json_t *gids = json_array();
 	for (size_t i = 0; i < u.n_groups; i++)
 		json_array_append_new(gids, json_integer(u.groups[i]));
 	const char *cwd = o->workdir ? o->workdir : sk_json_str(cfg, "WorkingDir");
-	json_t *p = json_pack("{s:b,s:{s:i,s:i,s:o},s:o,s:o,s:s,s:o,s:b}", "terminal", o->tty,
-			      "user", "uid", (int)u.uid, "gid", (int)u.gid, "additionalGids", gids,
-			      "args", sk_json_from_strv(o->cmd), "env", sk_json_from_strv(env),
-			      "cwd", cwd && cwd[0] ? cwd : "/", "capabilities", caps_json(caps),
-			      "noNewPrivileges",
-			      sk_json_bool(json_object_get(doc, "Selkie"), "NoNewPrivileges", false));
+	json_t *p = json_pack(
+		"{s:b,s:{s:i,s:i,s:o},s:o,s:o,s:s,s:o,s:b}", "terminal", o->tty, "user", "uid",
+		(int)u.uid, "gid", (int)u.gid, "additionalGids", gids, "args",
+		sk_json_from_strv(o->cmd), "env", sk_json_from_strv(env), "cwd",
+		cwd && cwd[0] ? cwd : "/", "capabilities", caps_json(caps), "noNewPrivileges",
+		sk_json_bool(json_object_get(doc, "Selkie"), "NoNewPrivileges", false));
 	ctr_user_done(&u);
 	*ret = p;
 	return 0;
@@ -117,9 +121,10 @@ static int exec_run(struct ctr_ctx *x, const struct state_container *c,
 		    struct sk_error **err)
 {
 	if (c->state != STATE_CTR_RUNNING)
-		return sk_error_set(err, SK_ERR_STATE, EBUSY,
-				    "can only create exec sessions on running containers: container "
-				    "state improper");
+		return sk_error_set(
+			err, SK_ERR_STATE, EBUSY,
+			"can only create exec sessions on running containers: container "
+			"state improper");
 	_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
 	_cleanup_json_ json_t *proc = NULL;
 	int r = process_build(x, c, doc, o, &proc, err);
@@ -140,9 +145,9 @@ static int exec_run(struct ctr_ctx *x, const struct state_container *c,
 		fs_rm_rf(dir);
 		return sk_err_internal(err, "exec: cannot prepare the process");
 	}
-	_cleanup_strv_free_ char **argv = strv_new(rt.path, "--root", rt.root, "--log", log,
-						   "--log-format", "json", "exec", "--process",
-						   pfile, NULL);
+	_cleanup_strv_free_ char **argv =
+		strv_new(rt.path, "--root", rt.root, "--log", log, "--log-format", "json", "exec",
+			 "--process", pfile, NULL);
 	if (o->detach)
 		strv_push(&argv, "--detach");
 	strv_push(&argv, "--pid-file");

@@ -73,11 +73,11 @@ int ctr_healthcheck_run(struct ctr_ctx *x, const char *name_or_id, bool *ret_hea
 	int streak = healthy ? 0 : c->health_failing_streak + 1;
 	int retries = (int)sk_json_int(h, "Retries", 3);
 	bool in_start = end - c->started_at < sk_json_int(h, "StartPeriod", 0);
-	const char *status = healthy		     ? "healthy"
-			     : in_start		     ? "starting"
-			     : streak >= retries     ? "unhealthy"
+	const char *status = healthy		   ? "healthy"
+			     : in_start		   ? "starting"
+			     : streak >= retries   ? "unhealthy"
 			     : c->health_status[0] ? c->health_status
-						     : "starting";
+						   : "starting";
 	if (in_start && !healthy)
 		streak = 0;
 	_cleanup_free_ char *log = log_append(c->health_log, start, end, code, out);

@@ -22,21 +22,21 @@ static json_t *time_json(int64_t ns)
 
 static json_t *state_json(const struct state_container *c)
 {
-	json_t *health = json_pack("{s:s,s:i,s:o}", "Status", c->health_status ?: "",
-				   "FailingStreak", c->health_failing_streak, "Log",
-				   c->health_log ? sk_json_parse(c->health_log, strlen(c->health_log),
-								 NULL)
-						 : json_array());
+	json_t *health =
+		json_pack("{s:s,s:i,s:o}", "Status", c->health_status ?: "", "FailingStreak",
+			  c->health_failing_streak, "Log",
+			  c->health_log ? sk_json_parse(c->health_log, strlen(c->health_log), NULL)
+					: json_array());
 	if (!json_object_get(health, "Log") || json_is_null(json_object_get(health, "Log")))
 		json_object_set_new(health, "Log", json_array());
 	const char *status = state_ctr_status_to_string(c->state);
-	json_t *st = json_pack("{s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:i,s:i,s:i,s:s,s:o,s:o}", "OciVersion",
-			       "1.0.2", "Status", status, "Running", c->state == STATE_CTR_RUNNING,
-			       "Paused", c->state == STATE_CTR_PAUSED, "Restarting", false,
-			       "OOMKilled", c->oom_killed, "Dead", false, "Pid", c->pid,
-			       "ConmonPid", c->monitor_pid, "ExitCode", c->exit_code, "Error", "",
-			       "StartedAt", time_json(c->started_at), "FinishedAt",
-			       time_json(c->finished_at));
+	json_t *st =
+		json_pack("{s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:i,s:i,s:i,s:s,s:o,s:o}", "OciVersion",
+			  "1.0.2", "Status", status, "Running", c->state == STATE_CTR_RUNNING,
+			  "Paused", c->state == STATE_CTR_PAUSED, "Restarting", false, "OOMKilled",
+			  c->oom_killed, "Dead", false, "Pid", c->pid, "ConmonPid", c->monitor_pid,
+			  "ExitCode", c->exit_code, "Error", "", "StartedAt",
+			  time_json(c->started_at), "FinishedAt", time_json(c->finished_at));
 	if (c->health_status && c->health_status[0]) {
 		json_object_set(st, "Health", health);
 		json_object_set_new(st, "Healthcheck", health); /* podman 4's older name */
@@ -52,14 +52,13 @@ static json_t *mounts_json(const json_t *doc)
 	json_t *m;
 	json_array_foreach (json_object_get(doc, "Mounts"), i, m) {
 		const char *type = sk_json_str(m, "Type");
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:b,s:s}", "Type", type, "Name",
-				      sk_json_str(m, "Name") ?: "", "Source",
-				      sk_json_str(m, "Source") ?: "", "Destination",
-				      sk_json_str(m, "Destination"), "Driver",
-				      streq(type, "volume") ? "local" : "", "Options",
-				      json_object_get(m, "Options"), "RW",
-				      sk_json_bool(m, "RW", true), "Propagation",
-				      streq(type, "bind") ? "rprivate" : "");
+		json_t *o = json_pack(
+			"{s:s,s:s,s:s,s:s,s:s,s:O,s:b,s:s}", "Type", type, "Name",
+			sk_json_str(m, "Name") ?: "", "Source", sk_json_str(m, "Source") ?: "",
+			"Destination", sk_json_str(m, "Destination"), "Driver",
+			streq(type, "volume") ? "local" : "", "Options",
+			json_object_get(m, "Options"), "RW", sk_json_bool(m, "RW", true),
+			"Propagation", streq(type, "bind") ? "rprivate" : "");
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -98,7 +97,8 @@ int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, json_t 
 	sk_json_set_str(o, "HostsPath", hosts);
 	sk_json_set_str(o, "StaticDir", ud);
 	sk_json_set_str(o, "OCIConfigPath", cfgpath);
-	sk_json_set_str(o, "OCIRuntime", sk_json_str(json_object_get(doc, "Selkie"), "RuntimeName"));
+	sk_json_set_str(o, "OCIRuntime",
+			sk_json_str(json_object_get(doc, "Selkie"), "RuntimeName"));
 	sk_json_set_str(o, "Name", c->name);
 	json_object_set_new(o, "RestartCount", json_integer(c->restart_count));
 	sk_json_set_str(o, "Driver", store_driver_to_string(x->store->driver));

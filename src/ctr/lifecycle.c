@@ -123,8 +123,9 @@ int ctr_sync_locked(struct ctr_ctx *x, struct state_container *c, struct sk_erro
 		/* We hold the lock, so its creator is gone: finish the rollback. */
 		ctr_files_remove(x, c->id);
 		state_container_delete(x->store->db, c->id, NULL);
-		return sk_err_notfound(err, "no container with name or ID \"%s\" found: no such "
-					    "container",
+		return sk_err_notfound(err,
+				       "no container with name or ID \"%s\" found: no such "
+				       "container",
 				       c->id);
 	}
 	if (!ctr_is_active(c) && !(c->state == STATE_CTR_CREATED && c->monitor_pid > 0))
@@ -193,8 +194,9 @@ int ctr_lookup(struct ctr_ctx *x, const char *name_or_id, struct state_container
 		if (*err && (*err)->kind == SK_ERR_NOTFOUND) {
 			sk_error_free(*err);
 			*err = NULL;
-			return sk_err_notfound(err, "no container with name or ID \"%s\" found: no "
-						    "such container",
+			return sk_err_notfound(err,
+					       "no container with name or ID \"%s\" found: no "
+					       "such container",
 					       name_or_id);
 		}
 		return r;

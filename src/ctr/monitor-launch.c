@@ -16,8 +16,7 @@
 #include "util/xalloc.h"
 
 /* `selkie <global flags> <words...> <id>`: how the monitor calls back. */
-static char **self_command(const struct ctr_ctx *x, const char *w1, const char *w2,
-			   const char *id)
+static char **self_command(const struct ctr_ctx *x, const char *w1, const char *w2, const char *id)
 {
 	char **argv = strv_new(x->self_exe, NULL);
 	STRV_FOREACH (g, (char **)x->global_args)
@@ -30,16 +29,16 @@ static char **self_command(const struct ctr_ctx *x, const char *w1, const char *
 
 static const char *log_path(const json_t *doc, const char *userdata, char **buf)
 {
-	const char *p = sk_json_str(sk_json_path((json_t *)doc, "HostConfig.LogConfig.Config"),
-				    "path");
+	const char *p =
+		sk_json_str(sk_json_path((json_t *)doc, "HostConfig.LogConfig.Config"), "path");
 	if (p)
 		return p;
 	*buf = xasprintf("%s/ctr.log", userdata);
 	return *buf;
 }
 
-static void health_fill(const struct ctr_ctx *x, const struct state_container *c,
-			const json_t *doc, struct monitor_opts *o)
+static void health_fill(const struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			struct monitor_opts *o)
 {
 	const json_t *h = sk_json_path((json_t *)doc, "Config.Healthcheck");
 	if (!h || sk_json_int(h, "Interval", 0) <= 0)

@@ -44,14 +44,15 @@ int ctr_remove_locked(struct ctr_ctx *x, struct state_container *c, bool volumes
 		return r;
 	if (volumes)
 		STRV_FOREACH (v, anon)
-			ctr_volume_remove(x->store, *v, &(struct ctr_volume_remove_opts){ 0 }, NULL);
+			ctr_volume_remove(x->store, *v, &(struct ctr_volume_remove_opts){ 0 },
+					  NULL);
 	if (x->event)
 		x->event(x->event_userdata, c, "remove", NULL);
 	return 0;
 }
 
-int ctr_remove(struct ctr_ctx *x, struct state_container *c, bool force, bool volumes,
-	       int timeout, struct sk_error **err)
+int ctr_remove(struct ctr_ctx *x, struct state_container *c, bool force, bool volumes, int timeout,
+	       struct sk_error **err)
 {
 	_cleanup_close_ int lock = -1;
 	int r = ctr_lock(x, c->id, &lock, err);

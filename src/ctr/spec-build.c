@@ -125,7 +125,8 @@ static void limits_fill(const json_t *host, struct spec_scratch *sc)
 		_cleanup_free_ char *lower = xstrdup(name ? name : "");
 		for (char *p = lower; *p; p++)
 			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-		strv_pushf(&sc->ulimits, "%s=%lld:%lld", lower, (long long)sk_json_int(u, "Soft", 0),
+		strv_pushf(&sc->ulimits, "%s=%lld:%lld", lower,
+			   (long long)sk_json_int(u, "Soft", 0),
 			   (long long)sk_json_int(u, "Hard", 0));
 	}
 	sc->sysctls = kv_strv(json_object_get(host, "Sysctls"));

@@ -23,7 +23,7 @@ struct ctr_start_resolved {
 	size_t n_mounts;
 	struct oci_ns ns[_OCI_NS_TYPE_MAX];
 	const char *cgroups_path;
-	char **args; /* NULL: the document's Entrypoint + Cmd (an --init wrapper sets it) */
+	char **args;	  /* NULL: the document's Entrypoint + Cmd (an --init wrapper sets it) */
 	char *netns_path; /* the namespace start made, owned */
 };
 

@@ -28,8 +28,7 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-static int rootfs_mount(struct ctr_ctx *x, const struct state_container *c,
-			struct sk_error **err)
+static int rootfs_mount(struct ctr_ctx *x, const struct state_container *c, struct sk_error **err)
 {
 	_cleanup_state_image_ struct state_image *img = NULL;
 	int r = state_image_get(x->store->db, c->image_id, &img, err);
@@ -122,9 +121,8 @@ static int user_resolve(const json_t *doc, const char *rootfs, struct ctr_start_
 }
 
 /* --network, --ipc, --pid, --uts modes → the spec's namespaces. */
-static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c,
-			      const json_t *doc, struct ctr_start_resolved *rs,
-			      struct sk_error **err)
+static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			      struct ctr_start_resolved *rs, struct sk_error **err)
 {
 	const json_t *host = json_object_get(doc, "HostConfig");
 	static const struct {
@@ -182,9 +180,9 @@ static int bundle_write(struct ctr_ctx *x, const struct state_container *c, cons
 		r = ctr_init_wrap(x, doc, rs, err);
 	_cleanup_free_ char *cgpath = NULL;
 	if (r >= 0)
-		r = oci_cgroup_path_build(sk_json_str(sk_json_path((json_t *)doc, "HostConfig"),
-						      "CgroupParent"),
-					  c->id, &cgpath, err);
+		r = oci_cgroup_path_build(
+			sk_json_str(sk_json_path((json_t *)doc, "HostConfig"), "CgroupParent"),
+			c->id, &cgpath, err);
 	rs->cgroups_path = cgpath;
 	_cleanup_json_ json_t *spec = NULL;
 	if (r >= 0)

@@ -38,8 +38,8 @@ int ctr_exit_wait(struct ctr_ctx *x, const struct state_container *c, int timeou
 	}
 }
 
-static int runtime_signal(struct ctr_ctx *x, const struct state_container *c, int signo,
-			  bool all, struct sk_error **err)
+static int runtime_signal(struct ctr_ctx *x, const struct state_container *c, int signo, bool all,
+			  struct sk_error **err)
 {
 	_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
 	struct ctr_runtime rt = { 0 };
@@ -166,8 +166,7 @@ int ctr_stop(struct ctr_ctx *x, struct state_container *c, int timeout, struct s
 	return ctr_stop_locked(x, c, timeout, err);
 }
 
-static int pause_op(struct ctr_ctx *x, struct state_container *c, bool pause,
-		    struct sk_error **err)
+static int pause_op(struct ctr_ctx *x, struct state_container *c, bool pause, struct sk_error **err)
 {
 	_cleanup_close_ int lock = -1;
 	int r = ctr_lock(x, c->id, &lock, err);

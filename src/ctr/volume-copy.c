@@ -10,6 +10,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "store/mount.h"
+#include "store/safe-path.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -32,8 +34,8 @@ struct copy_ctx {
 
 static int copy_fail(struct copy_ctx *c, int e, const char *what, struct sk_error **err)
 {
-	return sk_err_system(err, e, "copying up %s: %s: %s", isempty(c->rel.buf) ? "." : c->rel.buf,
-			     what, strerror(e));
+	return sk_err_system(err, e, "copying up %s: %s: %s",
+			     isempty(c->rel.buf) ? "." : c->rel.buf, what, strerror(e));
 }
 
 /* Append name to c->rel; returns the old length to restore. */
@@ -57,7 +59,9 @@ static int copy_xattrs(struct copy_ctx *c, int sfd, int dfd, struct sk_error **e
 {
 	ssize_t n = flistxattr(sfd, NULL, 0);
 	if (n < 0)
-		return errno == ENOTSUP || errno == EOPNOTSUPP ? 0 : copy_fail(c, errno, "list xattrs", err);
+		return errno == ENOTSUP || errno == EOPNOTSUPP
+			       ? 0
+			       : copy_fail(c, errno, "list xattrs", err);
 	if (n == 0)
 		return 0;
 	_cleanup_free_ char *names = xmalloc((size_t)n);
@@ -163,8 +167,8 @@ static int copy_file(struct copy_ctx *c, int sdir, int ddir, const char *name,
 		r = set_times(c, dfd, st, err);
 	if (r >= 0 && st->st_nlink > 1) {
 		c->links = xreallocarray(c->links, c->n_links + 1, sizeof(*c->links));
-		c->links[c->n_links++] = (struct copy_link){ st->st_dev, st->st_ino,
-							     xstrdup(c->rel.buf) };
+		c->links[c->n_links++] =
+			(struct copy_link){ st->st_dev, st->st_ino, xstrdup(c->rel.buf) };
 	}
 	return r;
 }
@@ -215,8 +219,8 @@ static int copy_node(struct copy_ctx *c, int ddir, const char *name, const struc
 
 static int copy_children(struct copy_ctx *c, int sfd, int dfd, struct sk_error **err);
 
-static int copy_dir(struct copy_ctx *c, int sdir, int ddir, const char *name,
-		    const struct stat *st, struct sk_error **err)
+static int copy_dir(struct copy_ctx *c, int sdir, int ddir, const char *name, const struct stat *st,
+		    struct sk_error **err)
 {
 	if (c->depth >= CTR_VOLUME_COPY_MAX_DEPTH)
 		return sk_err_invalid(err, "copying up %s: more than %d nested directories",
@@ -243,8 +247,7 @@ static int copy_dir(struct copy_ctx *c, int sdir, int ddir, const char *name,
 	return r;
 }
 
-static int copy_entry(struct copy_ctx *c, int sfd, int dfd, const char *name,
-		      struct sk_error **err)
+static int copy_entry(struct copy_ctx *c, int sfd, int dfd, const char *name, struct sk_error **err)
 {
 	struct stat st;
 	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -309,4 +312,121 @@ int ctr_volume_copy_tree(int src_fd, int dst_fd, struct sk_error **err)
 	free(c.links);
 	strbuf_release(&c.rel);
 	return r;
+}
+
+/* --- a volume's first use -------------------------------------------------------------- */
+
+static int dir_is_empty(int fd)
+{
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -ENOMEM;
+	}
+	struct dirent *de;
+	int empty = 1;
+	while (empty && (de = readdir(d)))
+		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+/* Remove copy-up work directories a killed container start left in the volume's directory. */
+static void copyup_leftovers_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strneq(de->d_name, ".copyup-", 8))
+			fs_rm_rf_at(dirfd(d), de->d_name);
+	closedir(d);
+}
+
+/* Owner, mode and times of the image's directory (or the container's user) on _data, the
+ * first time a container uses the volume (podman's NeedsChown). */
+static int first_use_chown(int data_fd, int src_fd, const struct ctr_volume_mount_opts *o,
+			   struct sk_error **err)
+{
+	if ((o->uid != (uid_t)-1 || o->gid != (gid_t)-1) && fchown(data_fd, o->uid, o->gid) < 0)
+		return sk_err_system(err, errno, "chown volume: %s", strerror(errno));
+	if (src_fd < 0)
+		return 0;
+	struct stat st;
+	if (fstat(src_fd, &st) < 0 || fchown(data_fd, st.st_uid, st.st_gid) < 0 ||
+	    fchmod(data_fd, st.st_mode & 07777) < 0 ||
+	    futimens(data_fd, (const struct timespec[2]){ st.st_atim, st.st_mtim }) < 0)
+		return sk_err_system(err, errno, "chown volume: %s", strerror(errno));
+	return 0;
+}
+
+/* Copy the image's directory into an empty volume: into a work directory next to _data that
+ * then replaces the empty _data in one rename, so a kill leaves either nothing or everything
+ * (a mounted _data, a tmpfs or a bind mount, is copied into directly). */
+static int copy_up(const struct state_volume *v, const char *dir, int src_fd, int data_fd,
+		   struct sk_error **err)
+{
+	int r;
+	if (store_mount_is_mounted(v->mountpoint)) {
+		r = ctr_volume_copy_tree(src_fd, data_fd, err);
+		return r < 0 ? sk_error_wrap(err, "volume %s", v->name) : 0;
+	}
+	_cleanup_free_ char *tmp = NULL;
+	r = fs_mkdtemp_in(dir, ".copyup-", &tmp);
+	if (r < 0)
+		return sk_err_system(err, r, "volume %s: copy up: %s", v->name, strerror(-r));
+	_cleanup_close_ int tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (tmp_fd < 0 || fstat(data_fd, &st) < 0) {
+		r = sk_err_system(err, errno, "volume %s: copy up: %s", v->name, strerror(errno));
+	} else {
+		r = ctr_volume_copy_tree(src_fd, tmp_fd, err);
+		if (r < 0)
+			sk_error_wrap(err, "volume %s", v->name);
+	}
+	if (r >= 0 &&
+	    (fchown(tmp_fd, st.st_uid, st.st_gid) < 0 || fchmod(tmp_fd, st.st_mode & 07777) < 0 ||
+	     futimens(tmp_fd, (const struct timespec[2]){ st.st_atim, st.st_mtim }) < 0 ||
+	     rename(tmp, v->mountpoint) < 0))
+		r = sk_err_system(err, errno, "volume %s: copy up: %s", v->name, strerror(errno));
+	if (r < 0)
+		fs_rm_rf(tmp);
+	return r;
+}
+
+int ctr_volume_populate(const struct state_volume *v, const char *dir,
+			const struct ctr_volume_mount_opts *o, bool nocopy_option,
+			struct sk_error **err)
+{
+	copyup_leftovers_remove(dir);
+	_cleanup_close_ int data_fd =
+		open(v->mountpoint, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (data_fd < 0)
+		return sk_err_system(err, errno, "open %s: %s", v->mountpoint, strerror(errno));
+	_cleanup_close_ int root_fd = -1, src_fd = -1;
+	if (o->rootfs && o->container_path) {
+		_cleanup_free_ char *clean = NULL;
+		root_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root_fd < 0)
+			return sk_err_system(err, errno, "open %s: %s", o->rootfs, strerror(errno));
+		int r = safe_path_clean(o->container_path, &clean);
+		src_fd = r < 0 ? r : safe_path_open(root_fd, clean, O_RDONLY | O_DIRECTORY, 0);
+		if (src_fd < 0 && src_fd != -ENOENT && src_fd != -ENOTDIR)
+			return sk_err_system(err, src_fd, "volume %s: copy up from %s: %s", v->name,
+					     o->container_path, strerror(-src_fd));
+	}
+	int r = ctr_volume_needs_chown(v) ? first_use_chown(data_fd, src_fd, o, err) : 0;
+	if (r < 0 || o->nocopy || nocopy_option || src_fd < 0)
+		return r;
+	int empty = dir_is_empty(data_fd);
+	if (empty < 0)
+		return sk_err_system(err, empty, "read %s: %s", v->mountpoint, strerror(-empty));
+	if (!empty || dir_is_empty(src_fd) != 0)
+		return 0;
+	return copy_up(v, dir, src_fd, data_fd, err);
 }

@@ -6,6 +6,9 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
+#include "ctr/volume.h"
 #include "util/error.h"
 
 /* The deepest directory nesting copied (each level holds two fds while it is copied). */
@@ -20,3 +23,16 @@
  * the copied entries stay: the caller copies into a directory it can throw away.
  */
 int ctr_volume_copy_tree(int src_fd, int dst_fd, struct sk_error **err);
+
+/*
+ * A volume's first use by a container (ctr_volume_mount() calls it while needs_copy_up is set,
+ * under the volumes lock): _data gets the owner, mode and times of the image's directory at
+ * o->container_path (or o->uid/o->gid) unless the volume was created with an owner, then that
+ * directory's content is copied in when the volume is empty and neither o->nocopy nor
+ * nocopy_option (`volume create -o nocopy`) is set. dir is the volume's directory (the parent
+ * of _data): the copy is made in a work directory there and replaces the empty _data in one
+ * rename; work directories of killed copies found there are removed first.
+ */
+int ctr_volume_populate(const struct state_volume *v, const char *dir,
+			const struct ctr_volume_mount_opts *o, bool nocopy_option,
+			struct sk_error **err);

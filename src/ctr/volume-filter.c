@@ -26,8 +26,8 @@ enum {
 };
 
 static const char *const filter_keys[_F_MAX] = {
-	[F_NAME] = "name",   [F_DRIVER] = "driver", [F_SCOPE] = "scope",	 [F_LABEL] = "label",
-	[F_OPT] = "opt",     [F_UNTIL] = "until",   [F_DANGLING] = "dangling",
+	[F_NAME] = "name", [F_DRIVER] = "driver", [F_SCOPE] = "scope",	     [F_LABEL] = "label",
+	[F_OPT] = "opt",   [F_UNTIL] = "until",	  [F_DANGLING] = "dangling",
 };
 
 struct volume_filter {
@@ -70,7 +70,8 @@ static int until_parse(const char *v, int64_t now, int64_t *ret)
 			return -EINVAL;
 		int64_t frac = 0;
 		for (int k = 0; k < 9; k++)
-			frac = frac * 10 + (dot && (size_t)k < strlen(dot + 1) ? dot[1 + k] - '0' : 0);
+			frac = frac * 10 +
+			       (dot && (size_t)k < strlen(dot + 1) ? dot[1 + k] - '0' : 0);
 		*ret = secs * 1000000000LL + frac;
 		return 0;
 	}
@@ -105,10 +106,11 @@ static int volume_filter_parse(char *const *filters, bool prune, struct volume_f
 	STRV_FOREACH (spec, filters) {
 		const char *eq = strchr(*spec, '=');
 		if (!eq)
-			return sk_err_invalid(err,
-					      "filter input must be in the form of filter=value: %s "
-					      "is invalid",
-					      *spec);
+			return sk_err_invalid(
+				err,
+				"filter input must be in the form of filter=value: %s "
+				"is invalid",
+				*spec);
 		_cleanup_free_ char *key = xstrndup(*spec, (size_t)(eq - *spec));
 		const char *val = eq + 1;
 		int k = 0;
@@ -116,8 +118,8 @@ static int volume_filter_parse(char *const *filters, bool prune, struct volume_f
 			k++;
 		if (k == _F_MAX || (prune && k != F_LABEL && k != F_UNTIL))
 			return sk_err_invalid(err, "\"%s\" is an invalid volume filter", key);
-		if (k == F_DANGLING && strcasecmp(val, "true") != 0 && strcasecmp(val, "false") != 0 &&
-		    !streq(val, "1") && !streq(val, "0"))
+		if (k == F_DANGLING && strcasecmp(val, "true") != 0 &&
+		    strcasecmp(val, "false") != 0 && !streq(val, "1") && !streq(val, "0"))
 			return sk_err_invalid(err,
 					      "\"%s\" is not a valid value for the \"dangling\" "
 					      "filter - must be true or false",

@@ -13,7 +13,6 @@
 #include "ctr/volume-copy.h"
 #include "state/containers.h"
 #include "store/mount.h"
-#include "store/safe-path.h"
 #include "util/child.h"
 #include "util/digest.h"
 #include "util/fs.h"
@@ -29,7 +28,8 @@
 
 bool ctr_volume_name_is_valid(const char *name)
 {
-	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static const char alnum[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	if (isempty(name) || !strchr(alnum, name[0]))
 		return false;
 	for (const char *p = name + 1; *p; p++)
@@ -142,11 +142,10 @@ static int labels_parse(char *const *labels, json_t **ret, struct sk_error **err
 			continue;
 		const char *eq = strchr(*l, '=');
 		_cleanup_free_ char *key = eq ? xstrndup(*l, (size_t)(eq - *l)) : xstrdup(*l);
-		json_t *val = json_string(eq ? eq + 1 : "");
-		if (isempty(key) || !val || json_object_set_new(obj, key, val) < 0)
-			return sk_err_invalid(err,
-					      "unable to process labels: invalid label format: \"%s\"",
-					      *l);
+		json_t *val = isempty(key) ? NULL : json_string(eq ? eq + 1 : "");
+		if (!val || json_object_set_new(obj, key, val) < 0)
+			return sk_err_invalid(
+				err, "unable to process labels: invalid label format: \"%s\"", *l);
 	}
 	*ret = TAKE_PTR(obj);
 	return 0;
@@ -156,7 +155,8 @@ static int set_option(json_t *opts, const char *key, const char *value, struct s
 {
 	json_t *v = json_string(value);
 	if (!v || json_object_set_new(opts, key, v) < 0)
-		return sk_err_invalid(err, "invalid volume option \"%s=%s\": not UTF-8", key, value);
+		return sk_err_invalid(err, "invalid volume option \"%s=%s\": not UTF-8", key,
+				      value);
 	return 0;
 }
 
@@ -175,8 +175,7 @@ static int owner_parse(const char *what, const char *value, int *ret, struct sk_
 
 /* One piece of "o=a,b=c": the owner, size and quota ones become options of their own as
  * podman's VolumeOptions() makes them. Returns 1 to keep the piece in "o", 0 to drop it. */
-static int o_piece_parse(const char *piece, json_t *opts, int *uid, int *gid,
-			 struct sk_error **err)
+static int o_piece_parse(const char *piece, json_t *opts, int *uid, int *gid, struct sk_error **err)
 {
 	const char *eq = strchr(piece, '=');
 	const char *val = eq ? eq + 1 : NULL;
@@ -187,8 +186,9 @@ static int o_piece_parse(const char *piece, json_t *opts, int *uid, int *gid,
 	int n, r = 1;
 	if (streq(key, "size")) {
 		if (!val || parse_size(val, &u) < 0)
-			return sk_err_invalid(err, "cannot convert size %s to integer: invalid size: '%s'",
-					      val ? val : "", val ? val : "");
+			return sk_err_invalid(
+				err, "cannot convert size %s to integer: invalid size: '%s'",
+				val ? val : "", val ? val : "");
 		if (set_option(opts, "SIZE", val, err) < 0)
 			return -EINVAL;
 	} else if (streq(key, "inodes")) {
@@ -211,15 +211,17 @@ static int o_piece_parse(const char *piece, json_t *opts, int *uid, int *gid,
 			return sk_err_invalid(err, "timeout option must provide a valid timeout in "
 						   "seconds: invalid argument");
 		if (parse_int(val, &n) < 0)
-			return sk_err_invalid(err,
-					      "cannot convert Timeout %s to an integer: strconv.Atoi: "
-					      "parsing \"%s\": invalid syntax",
-					      val, val);
+			return sk_err_invalid(
+				err,
+				"cannot convert Timeout %s to an integer: strconv.Atoi: "
+				"parsing \"%s\": invalid syntax",
+				val, val);
 		if (n < 0)
 			return sk_err_invalid(err, "volume timeout cannot be negative (got %d)", n);
-		return sk_err_invalid(err, "running volume create option: Volume driver timeout can "
-					   "only be used with non-local volume drivers: invalid "
-					   "argument");
+		return sk_err_invalid(err,
+				      "running volume create option: Volume driver timeout can "
+				      "only be used with non-local volume drivers: invalid "
+				      "argument");
 	}
 	return r;
 }
@@ -262,7 +264,7 @@ static int options_parse(char *const *options, json_t **ret, int *ret_uid, int *
 /* What podman's local driver accepts. */
 static int options_validate(const json_t *opts, struct sk_error **err)
 {
-	static const char *const valid[] = { "o",	"type",	   "uid",  "gid",   "size",
+	static const char *const valid[] = { "o",      "type",	  "uid",  "gid",   "size",
 					     "inodes", "noquota", "copy", "nocopy" };
 	const char *key;
 	json_t *val;
@@ -292,11 +294,12 @@ static int options_validate(const json_t *opts, struct sk_error **err)
 	/* Without a file system type these are project quotas, which selkie does not set up. */
 	if ((json_object_get(opts, "SIZE") || json_object_get(opts, "INODES")) &&
 	    isempty(sk_json_str(opts, "type")))
-		return sk_err_invalid(err, json_object_get(opts, "NOQUOTA")
-						   ? "volume options size and inodes cannot be used "
-						     "without quota"
-						   : "volume options size and inodes not supported. "
-						     "Filesystem does not support Project Quota");
+		return sk_err_invalid(err,
+				      json_object_get(opts, "NOQUOTA")
+					      ? "volume options size and inodes cannot be used "
+						"without quota"
+					      : "volume options size and inodes not supported. "
+						"Filesystem does not support Project Quota");
 	return 0;
 }
 
@@ -400,8 +403,10 @@ static int volume_build(struct store *s, const struct ctr_volume_create_opts *o,
 	v->driver = xstrdup("local");
 	v->mountpoint = path_join(dir, "_data");
 	v->created = time_now_ns();
-	v->labels = json_object_size(labels) ? sk_json_dump(labels, JSON_SORT_KEYS) : NULL;
-	v->options = json_object_size(opts) ? sk_json_dump(opts, JSON_SORT_KEYS) : NULL;
+	v->labels = json_object_size(labels) ? sk_json_dump(labels, JSON_COMPACT | JSON_SORT_KEYS)
+					     : NULL;
+	v->options =
+		json_object_size(opts) ? sk_json_dump(opts, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	v->anonymous = o->anonymous;
 	v->needs_copy_up = true;
 	v->uid = uid;
@@ -540,16 +545,14 @@ int ctr_volume_remove(struct store *s, const char *name, const struct ctr_volume
 
 /* The file system the options describe, mounted with mount(8) as podman does (it knows every
  * type's helpers and option syntax). */
-static int volume_fs_mount(const struct state_volume *v, const json_t *opts,
-			   struct sk_error **err)
+static int volume_fs_mount(const struct state_volume *v, const json_t *opts, struct sk_error **err)
 {
 	const char *device = sk_json_str(opts, "device"), *type = sk_json_str(opts, "type");
 	const char *o = sk_json_str(opts, "o");
 	if (isempty(device) && !isempty(type))
 		device = type;
 	_cleanup_strv_free_ char **argv = strv_new("mount", NULL);
-	if (!isempty(o))
-	{
+	if (!isempty(o)) {
 		strv_push(&argv, "-o");
 		strv_push(&argv, o);
 	}
@@ -581,124 +584,6 @@ static int volume_fs_mount(const struct state_volume *v, const json_t *opts,
 	return 0;
 }
 
-static int dir_is_empty(int fd)
-{
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return -ENOMEM;
-	}
-	struct dirent *de;
-	int empty = 1;
-	while (empty && (de = readdir(d)))
-		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-			empty = 0;
-	closedir(d);
-	return empty;
-}
-
-/* Remove copy-up work directories a killed container start left in the volume's directory. */
-static void copyup_leftovers_remove(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (strneq(de->d_name, ".copyup-", 8))
-			fs_rm_rf_at(dirfd(d), de->d_name);
-	closedir(d);
-}
-
-/* Owner, mode and times of the image's directory (or the container's user) on _data, the
- * first time a container uses the volume (podman's NeedsChown). */
-static int first_use_chown(int data_fd, int src_fd, const struct ctr_volume_mount_opts *o,
-			   struct sk_error **err)
-{
-	if ((o->uid != (uid_t)-1 || o->gid != (gid_t)-1) && fchown(data_fd, o->uid, o->gid) < 0)
-		return sk_err_system(err, errno, "chown volume: %s", strerror(errno));
-	if (src_fd < 0)
-		return 0;
-	struct stat st;
-	if (fstat(src_fd, &st) < 0 || fchown(data_fd, st.st_uid, st.st_gid) < 0 ||
-	    fchmod(data_fd, st.st_mode & 07777) < 0 ||
-	    futimens(data_fd, (const struct timespec[2]){ st.st_atim, st.st_mtim }) < 0)
-		return sk_err_system(err, errno, "chown volume: %s", strerror(errno));
-	return 0;
-}
-
-/* Copy the image's directory into an empty volume: into a work directory next to _data that
- * then replaces the empty _data in one rename, so a kill leaves either nothing or everything
- * (a mounted _data, a tmpfs or a bind mount, is copied into directly). */
-static int copy_up(const struct state_volume *v, const char *dir, int src_fd, int data_fd,
-		   struct sk_error **err)
-{
-	int r;
-	if (store_mount_is_mounted(v->mountpoint)) {
-		r = ctr_volume_copy_tree(src_fd, data_fd, err);
-		return r < 0 ? sk_error_wrap(err, "volume %s", v->name) : 0;
-	}
-	_cleanup_free_ char *tmp = NULL;
-	r = fs_mkdtemp_in(dir, ".copyup-", &tmp);
-	if (r < 0)
-		return sk_err_system(err, r, "volume %s: copy up: %s", v->name, strerror(-r));
-	_cleanup_close_ int tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	if (tmp_fd < 0 || fstat(data_fd, &st) < 0) {
-		r = sk_err_system(err, errno, "volume %s: copy up: %s", v->name, strerror(errno));
-	} else {
-		r = ctr_volume_copy_tree(src_fd, tmp_fd, err);
-		if (r < 0)
-			sk_error_wrap(err, "volume %s", v->name);
-	}
-	if (r >= 0 && (fchown(tmp_fd, st.st_uid, st.st_gid) < 0 ||
-		       fchmod(tmp_fd, st.st_mode & 07777) < 0 ||
-		       futimens(tmp_fd, (const struct timespec[2]){ st.st_atim, st.st_mtim }) < 0 ||
-		       rename(tmp, v->mountpoint) < 0))
-		r = sk_err_system(err, errno, "volume %s: copy up: %s", v->name, strerror(errno));
-	if (r < 0)
-		fs_rm_rf(tmp);
-	return r;
-}
-
-static int first_use(struct store *s, const struct state_volume *v,
-		     const struct ctr_volume_mount_opts *o, struct sk_error **err)
-{
-	_cleanup_free_ char *dir = volume_dir(s, v->name);
-	copyup_leftovers_remove(dir);
-	_cleanup_close_ int data_fd =
-		open(v->mountpoint, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (data_fd < 0)
-		return sk_err_system(err, errno, "open %s: %s", v->mountpoint, strerror(errno));
-	_cleanup_close_ int root_fd = -1, src_fd = -1;
-	if (o->rootfs && o->container_path) {
-		_cleanup_free_ char *clean = NULL;
-		root_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (root_fd < 0)
-			return sk_err_system(err, errno, "open %s: %s", o->rootfs, strerror(errno));
-		int r = safe_path_clean(o->container_path, &clean);
-		src_fd = r < 0 ? r : safe_path_open(root_fd, clean, O_RDONLY | O_DIRECTORY, 0);
-		if (src_fd < 0 && src_fd != -ENOENT && src_fd != -ENOTDIR)
-			return sk_err_system(err, src_fd, "volume %s: copy up from %s: %s", v->name,
-					     o->container_path, strerror(-src_fd));
-	}
-	int r = ctr_volume_needs_chown(v) ? first_use_chown(data_fd, src_fd, o, err) : 0;
-	if (r < 0 || o->nocopy || src_fd < 0)
-		return r;
-	_cleanup_json_ json_t *opts = object_parse(v->options);
-	if (json_object_get(opts, "nocopy")) /* volume create -o nocopy */
-		return 0;
-	int empty = dir_is_empty(data_fd);
-	if (empty < 0)
-		return sk_err_system(err, empty, "read %s: %s", v->mountpoint, strerror(-empty));
-	if (!empty || dir_is_empty(src_fd) != 0)
-		return 0;
-	return copy_up(v, dir, src_fd, data_fd, err);
-}
-
 int ctr_volume_mount(struct store *s, const char *name, const struct ctr_volume_mount_opts *o,
 		     char **ret_path, struct sk_error **err)
 {
@@ -722,7 +607,7 @@ int ctr_volume_mount(struct store *s, const char *name, const struct ctr_volume_
 			return r;
 	}
 	if (v->needs_copy_up) {
-		r = first_use(s, v, o, err);
+		r = ctr_volume_populate(v, dir, o, json_object_get(opts, "nocopy") != NULL, err);
 		if (r >= 0)
 			r = state_volume_set_needs_copy_up(s->db, name, false, err);
 		if (r < 0)
@@ -785,8 +670,8 @@ static void volumes_sweep(struct store *s)
 		return;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		bool orphan = ctr_volume_name_is_valid(de->d_name) &&
-			      !strv_contains(names, de->d_name);
+		bool orphan =
+			ctr_volume_name_is_valid(de->d_name) && !strv_contains(names, de->d_name);
 		if (!orphan && !strneq(de->d_name, ".new-", 5))
 			continue;
 		_cleanup_free_ char *dir = path_join(vols, de->d_name);
@@ -795,8 +680,7 @@ static void volumes_sweep(struct store *s)
 	closedir(d);
 }
 
-int ctr_volume_prune(struct store *s, char *const *filters, char ***removed,
-		     struct sk_error **err)
+int ctr_volume_prune(struct store *s, char *const *filters, char ***removed, struct sk_error **err)
 {
 	_cleanup_state_volume_list_ struct state_volume **list = NULL;
 	_cleanup_strv_free_ char **in_use = NULL;

@@ -48,8 +48,7 @@ int ctr_volume_ensure(struct store *s, const char *name, struct state_volume **r
 		      struct sk_error **err);
 
 /* Removes the containers (full IDs, sorted) using a volume, for `volume rm -f`. */
-typedef int (*ctr_volume_remove_users_fn)(void *userdata, char *const *ids,
-					  struct sk_error **err);
+typedef int (*ctr_volume_remove_users_fn)(void *userdata, char *const *ids, struct sk_error **err);
 
 struct ctr_volume_remove_opts {
 	bool force; /* remove the containers using it first, through remove_users */
@@ -97,8 +96,7 @@ int ctr_volume_list(struct store *s, char *const *filters, bool prune, struct st
 /* Remove every volume no container uses that matches filters (prune filters), and every
  * volume directory without a record (left by a killed command). The names removed are
  * appended to *removed (sorted), also when a later removal fails. */
-int ctr_volume_prune(struct store *s, char *const *filters, char ***removed,
-		     struct sk_error **err);
+int ctr_volume_prune(struct store *s, char *const *filters, char ***removed, struct sk_error **err);
 
 /*
  * The `volume inspect` document with podman's fields: Name, Driver, Mountpoint, CreatedAt,

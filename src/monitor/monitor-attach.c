@@ -41,17 +41,35 @@ size_t monitor_msg_encode_resize(const struct monitor_winsize *ws,
 	return MONITOR_MSG_RESIZE_LEN;
 }
 
+size_t monitor_msg_encode_exit(int exit_code, char buf[static MONITOR_MSG_EXIT_LEN])
+{
+	int32_t code = exit_code;
+	buf[0] = (char)MONITOR_MSG_EXIT;
+	memcpy(buf + 1, &code, sizeof(code));
+	return MONITOR_MSG_EXIT_LEN;
+}
+
+int monitor_msg_exit_code(const struct monitor_msg *m)
+{
+	int32_t code = -1;
+	if (m->type == MONITOR_MSG_EXIT && m->len == sizeof(code))
+		memcpy(&code, m->data, sizeof(code));
+	return code;
+}
+
 bool monitor_msg_decode(const void *pkt, size_t len, struct monitor_msg *ret)
 {
 	const char *p = pkt;
 	if (len == 0 || len > MONITOR_MSG_MAX)
 		return false;
 	unsigned char type = (unsigned char)p[0];
-	if (type > MONITOR_MSG_STDIN_CLOSE)
+	if (type > MONITOR_MSG_EXIT)
 		return false;
 	if (type == MONITOR_MSG_RESIZE && len != MONITOR_MSG_RESIZE_LEN)
 		return false;
 	if (type == MONITOR_MSG_STDIN_CLOSE && len != 1)
+		return false;
+	if (type == MONITOR_MSG_EXIT && len != MONITOR_MSG_EXIT_LEN)
 		return false;
 	*ret = (struct monitor_msg){ .type = type, .data = p + 1, .len = len - 1 };
 	return true;

@@ -116,7 +116,7 @@ int monitor_console_receive(struct monitor_ctx *c, int listen_fd, struct sk_erro
 	struct pollfd p = { .fd = listen_fd, .events = POLLIN };
 	int r = RETRY_EINTR(poll(&p, 1, CONSOLE_ACCEPT_TIMEOUT_MS));
 	if (r == 0)
-		return sk_error_set(err, SK_ERR_RUNTIME, ETIMEDOUT,
+		return sk_error_set(err, SK_ERR_SYSTEM, ETIMEDOUT,
 				    "%s: no terminal received on the console socket",
 				    path_basename(c->o->runtime));
 	_cleanup_close_ int conn = r < 0 ? -1 : accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -124,7 +124,7 @@ int monitor_console_receive(struct monitor_ctx *c, int listen_fd, struct sk_erro
 		return sk_err_system(err, errno, "accept on console socket: %s", strerror(errno));
 	int master = console_recv_fd(conn);
 	if (master < 0)
-		return sk_error_set(err, SK_ERR_RUNTIME, master,
+		return sk_error_set(err, SK_ERR_SYSTEM, master,
 				    "%s: receive terminal on the console socket: %s",
 				    path_basename(c->o->runtime), strerror(-master));
 	unlinkat(c->dir_fd, MONITOR_CONSOLE_NAME, 0);

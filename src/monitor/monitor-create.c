@@ -159,12 +159,12 @@ static int pidfile_read(struct monitor_ctx *c, struct sk_error **err)
 	_cleanup_free_ char *text = NULL;
 	int r = fs_read_file(path, 64, &text, NULL);
 	if (r < 0)
-		return sk_error_set(err, SK_ERR_RUNTIME, r, "%s: read pid file '%s': %s",
+		return sk_error_set(err, SK_ERR_SYSTEM, r, "%s: read pid file '%s': %s",
 				    path_basename(c->o->runtime), path, strerror(-r));
 	int pid = 0;
 	text[strcspn(text, "\n")] = '\0';
 	if (parse_int(text, &pid) < 0 || pid <= 0)
-		return sk_error_set(err, SK_ERR_RUNTIME, EBADMSG, "%s: bad pid file '%s': '%s'",
+		return sk_error_set(err, SK_ERR_SYSTEM, EBADMSG, "%s: bad pid file '%s': '%s'",
 				    path_basename(c->o->runtime), path, text);
 	c->ctr_pid = pid;
 	return 0;

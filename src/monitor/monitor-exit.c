@@ -19,8 +19,7 @@
 char *monitor_exit_encode(const struct monitor_exit *e)
 {
 	return xasprintf("{\"exit_code\":%d,\"oom_killed\":%s,\"finished_at\":%lld}\n",
-			 e->exit_code, e->oom_killed ? "true" : "false",
-			 (long long)e->finished_at);
+			 e->exit_code, e->oom_killed ? "true" : "false", (long long)e->finished_at);
 }
 
 int monitor_exit_decode(const char *text, size_t len, struct monitor_exit *ret,

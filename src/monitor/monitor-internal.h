@@ -8,8 +8,10 @@
  * JSON and closes it:
  *
  *     {"pid":N,"monitor_pid":M}               the container was created
- *     {"error":"<message>","kind":"<kind>"}   it was not; kind is an sk_error kind name, and
- *                                             "runtime" messages are the runtime's own words
+ *     {"error":"<message>","kind":"<kind>","errno":N}
+ *                                             it was not; kind is an sk_error kind name (errno
+ *                                             optional), and "runtime" messages are the
+ *                                             runtime's own words
  *     {"exec_errno":N}                        (from the forked child) exec of the monitor failed
  */
 #pragma once
@@ -65,8 +67,7 @@ enum sk_error_kind monitor_runtime_error_kind(const char *msg);
 /* The runtime's stderr (logrus text, JSON lines or plain text) as one line prefixed with the
  * runtime's name: its last error record, else its last non-empty line; with no text, the wait
  * status. */
-char *monitor_runtime_msg_clean(const char *runtime_name, const char *text, size_t len,
-				int status);
+char *monitor_runtime_msg_clean(const char *runtime_name, const char *text, size_t len, int status);
 
 /* ---- exit file (monitor-exit.c) ---- */
 
@@ -109,9 +110,6 @@ void monitor_ctx_done(struct monitor_ctx *c);
 void monitor_err_note(struct monitor_ctx *c, const char *fmt, ...) _printf_(2, 3);
 void monitor_err_note_error(struct monitor_ctx *c, struct sk_error **err);
 
-/* "/proc/self/fd/<dir_fd>/<name>" */
-char *monitor_dir_path(const struct monitor_ctx *c, const char *name);
-
 /* monitor-attach.c */
 int monitor_attach_listen(struct monitor_ctx *c, struct sk_error **err);
 void monitor_attach_accept(struct monitor_ctx *c);
@@ -122,18 +120,19 @@ bool monitor_attach_client_read(struct monitor_ctx *c, size_t i);
 void monitor_attach_client_drop(struct monitor_ctx *c, size_t i);
 void monitor_attach_close(struct monitor_ctx *c);
 
-/* monitor-console.c */
+/* monitor-console.c: the listening socket (returned) and the path to give the runtime */
 int monitor_console_listen(struct monitor_ctx *c, char **ret_path, struct sk_error **err);
+/* After `create`: take the pty master the runtime sent (c->out_fd, and c->in_fd with stdin). */
 int monitor_console_receive(struct monitor_ctx *c, int listen_fd, struct sk_error **err);
 
 /* monitor-create.c: steps 2, 4 and 5 up to the sync line */
 int monitor_container_create(struct monitor_ctx *c, struct sk_error **err);
 
-/* monitor-run.c: start the health command unless one runs */
+/* monitor-run.c: start the health command (the caller checks that none runs) */
 void monitor_health_start(struct monitor_ctx *c);
 
 /* monitor-loop.c: step 6 */
-void monitor_loop(struct monitor_ctx *c);
+void monitor_loop_run(struct monitor_ctx *c);
 void monitor_output_drain(struct monitor_ctx *c);
 /* Reap every child that exited; records the container's status. */
 void monitor_children_reap(struct monitor_ctx *c);

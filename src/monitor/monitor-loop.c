@@ -144,8 +144,8 @@ static size_t pollfds_build(struct monitor_ctx *c, struct pollfd **pfd)
 	p[PFD_TIMER] = (struct pollfd){ .fd = c->timer_fd, .events = POLLIN };
 	bool room = c->in_pending.len < MONITOR_STDIN_PENDING_MAX;
 	for (size_t i = 0; i < c->n_clients; i++)
-		p[_PFD_FIXED + i] = (struct pollfd){ .fd = c->clients[i],
-						     .events = room ? POLLIN : 0 };
+		p[_PFD_FIXED + i] =
+			(struct pollfd){ .fd = c->clients[i], .events = room ? POLLIN : 0 };
 	return n;
 }
 
@@ -182,7 +182,7 @@ static void loop_degraded(struct monitor_ctx *c)
 	}
 }
 
-void monitor_loop(struct monitor_ctx *c)
+void monitor_loop_run(struct monitor_ctx *c)
 {
 	_cleanup_free_ struct pollfd *pfd = NULL;
 	/* The container may have exited before we looked (its SIGCHLD is then pending). */

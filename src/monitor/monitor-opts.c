@@ -52,8 +52,8 @@ int monitor_opts_write(const struct monitor_opts *o, struct sk_error **err)
 
 /* A string member: NULL when absent or null; an error when of another type or when required
  * and missing. */
-static int read_str(const json_t *j, const char *key, bool required, const char *path,
-		    char **ret, struct sk_error **err)
+static int read_str(const json_t *j, const char *key, bool required, const char *path, char **ret,
+		    struct sk_error **err)
 {
 	json_t *v = json_object_get(j, key);
 	if ((!v || json_is_null(v)) && !required)

@@ -49,7 +49,7 @@ void monitor_ctx_init(struct monitor_ctx *c, const struct monitor_opts *o)
 void monitor_ctx_done(struct monitor_ctx *c)
 {
 	monitor_attach_close(c);
-	int *fds[] = { &c->sync_fd, &c->out_fd, &c->err_fd, &c->in_fd,
+	int *fds[] = { &c->sync_fd, &c->out_fd,	  &c->err_fd, &c->in_fd,
 		       &c->sig_fd,  &c->timer_fd, &c->dir_fd };
 	for (size_t i = 0; i < ELEMENTSOF(fds); i++) {
 		if (*fds[i] >= 0)
@@ -61,11 +61,6 @@ void monitor_ctx_done(struct monitor_ctx *c)
 	c->log = NULL;
 	free(c->last_err);
 	c->last_err = NULL;
-}
-
-char *monitor_dir_path(const struct monitor_ctx *c, const char *name)
-{
-	return xasprintf("/proc/self/fd/%d/%s", c->dir_fd, name);
 }
 
 void monitor_err_note(struct monitor_ctx *c, const char *fmt, ...)
@@ -131,19 +126,30 @@ static int setup_process(struct monitor_ctx *c, struct sk_error **err)
 	return 0;
 }
 
-/* The sync pipe monitor_spawn() left us, if any. */
-static void setup_sync_fd(struct monitor_ctx *c)
+/* The sync pipe monitor_spawn() left us, if any; -1 otherwise. Taken once. */
+static int sync_fd_take(void)
 {
 	const char *s = getenv(MONITOR_SYNC_FD_ENV);
 	int fd = -1;
-	if (s && parse_int(s, &fd) >= 0 && fd > 2 && fcntl(fd, F_SETFD, FD_CLOEXEC) >= 0)
-		c->sync_fd = fd;
+	if (!s || parse_int(s, &fd) < 0 || fd <= 2 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		fd = -1;
 	unsetenv(MONITOR_SYNC_FD_ENV);
+	return fd;
+}
+
+void monitor_report_error(const struct sk_error *e)
+{
+	int fd = sync_fd_take();
+	if (fd < 0)
+		return;
+	_cleanup_free_ char *line = monitor_sync_line_failed(e);
+	(void)fd_write_all(fd, line, strlen(line));
+	close(fd);
 }
 
 static int setup(struct monitor_ctx *c, struct sk_error **err)
 {
-	setup_sync_fd(c);
+	c->sync_fd = sync_fd_take();
 	int r = setup_process(c, err);
 	if (r < 0)
 		return r;
@@ -194,6 +200,7 @@ static pid_t spawn_quiet(char *const *argv)
 	if (pid == 0) {
 		sigset_t none;
 		sigemptyset(&none);
+		signal(SIGPIPE, SIG_DFL); /* child_run() leaves it ignored in the monitor */
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		for (int fd = 0; fd < 3; fd++)
 			if (dup2(null, fd) < 0)
@@ -236,6 +243,8 @@ static void finish(struct monitor_ctx *c)
 	};
 	if (monitor_exit_write(c->o->run_dir, &e, &err) < 0)
 		monitor_err_note_error(c, &err);
+	char pkt[MONITOR_MSG_EXIT_LEN];
+	monitor_attach_broadcast(c, pkt, monitor_msg_encode_exit(e.exit_code, pkt));
 	monitor_attach_close(c);
 	if (!c->o->exit_command)
 		return;
@@ -275,7 +284,7 @@ int monitor_run(const struct monitor_opts *o)
 	_cleanup_free_ char *line = monitor_sync_line_created(c.ctr_pid, getpid());
 	sync_send(&c, line);
 	health_timer_start(&c);
-	monitor_loop(&c);
+	monitor_loop_run(&c);
 	monitor_output_drain(&c);
 	finish(&c);
 	monitor_ctx_done(&c);

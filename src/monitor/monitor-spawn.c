@@ -123,8 +123,7 @@ static int sync_read(int fd, struct strbuf *sb, struct sk_error **err)
 }
 
 int monitor_spawn(const char *self_exe, char *const *global_args, const char *run_dir,
-		  bool inherit_stdio, pid_t *ret_pid, pid_t *ret_monitor_pid,
-		  struct sk_error **err)
+		  bool inherit_stdio, pid_t *ret_pid, pid_t *ret_monitor_pid, struct sk_error **err)
 {
 	/* the monitor starts in "/" */
 	if (self_exe[0] != '/' || run_dir[0] != '/')
@@ -139,8 +138,12 @@ int monitor_spawn(const char *self_exe, char *const *global_args, const char *ru
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return sk_err_system(err, errno, "create sync pipe: %s", strerror(errno));
 	_cleanup_close_ int rd = p[0], wr = p[1];
-	struct spawn_job j = { .exe = self_exe, .argv = argv, .envp = envp, .sync_fd = wr,
-			       .null_fd = null_fd, .inherit_stdio = inherit_stdio };
+	struct spawn_job j = { .exe = self_exe,
+			       .argv = argv,
+			       .envp = envp,
+			       .sync_fd = wr,
+			       .null_fd = null_fd,
+			       .inherit_stdio = inherit_stdio };
 	pid_t pid = fork();
 	if (pid < 0)
 		return sk_err_system(err, errno, "fork container monitor: %s", strerror(errno));

@@ -26,6 +26,8 @@ char *monitor_sync_line_failed(const struct sk_error *e)
 	_cleanup_json_ json_t *o = json_object();
 	sk_json_set_str(o, "error", e && e->msg ? e->msg : "unknown error");
 	sk_json_set_str(o, "kind", sk_error_kind_to_string(e ? e->kind : SK_ERR_INTERNAL));
+	if (e && e->errnum > 0)
+		json_object_set_new(o, "errno", json_integer(e->errnum));
 	_cleanup_free_ char *s = sk_json_dump(o, JSON_COMPACT);
 	return xasprintf("%s\n", s);
 }
@@ -63,8 +65,10 @@ static int sync_failed(const json_t *o, const char *self_exe, struct sk_error **
 	if (!msg)
 		return sk_err_internal(err, "container monitor: sync line without pid or error");
 	enum sk_error_kind kind = kind_from_string(sk_json_str(o, "kind"));
+	int64_t errnum = sk_json_int(o, "errno", EIO);
 	if (kind != SK_ERR_RUNTIME)
-		return sk_error_set(err, kind, EIO, "%s", msg);
+		return sk_error_set(err, kind, errnum > 0 && errnum < 4096 ? (int)errnum : EIO,
+				    "%s", msg);
 	kind = monitor_runtime_error_kind(msg);
 	if (kind == SK_ERR_NOEXEC)
 		return sk_error_set(err, kind, EACCES, "%s: %s", msg, SUFFIX_NOEXEC);
@@ -138,7 +142,8 @@ static char *runtime_line_msg(const char *line, bool *ret_error)
 	_cleanup_free_ char *level = logrus_field(line, "level");
 	char *msg = level ? logrus_field(line, "msg") : NULL;
 	if (msg) {
-		*ret_error = streq(level, "error") || streq(level, "fatal") || streq(level, "panic");
+		*ret_error =
+			streq(level, "error") || streq(level, "fatal") || streq(level, "panic");
 		return msg;
 	}
 	return xstrdup(line);
@@ -179,8 +184,7 @@ static char *runtime_pick_msg(const char *text, size_t len)
 	return last_error ? TAKE_PTR(last_error) : TAKE_PTR(last);
 }
 
-char *monitor_runtime_msg_clean(const char *runtime_name, const char *text, size_t len,
-				int status)
+char *monitor_runtime_msg_clean(const char *runtime_name, const char *text, size_t len, int status)
 {
 	_cleanup_free_ char *msg = text ? runtime_pick_msg(text, len) : NULL;
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;

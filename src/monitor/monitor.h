@@ -17,9 +17,10 @@
  *      so a client can attach before `start`;
  *   4. runs `<runtime> [--root R] [--systemd-cgroup] create --bundle B --pid-file
  *      <run_dir>/pidfile [--console-socket S] <id>` and waits for it;
- *   5. writes ONE line of JSON to sync_fd and closes it: {"pid":N,"monitor_pid":M} when the
- *      container was created, or {"error":"<runtime's stderr, one line>"} when not (then it
- *      removes the attach socket and exits 1);
+ *   5. writes ONE line of JSON to sync_fd (the pipe monitor_spawn() passes, see
+ *      monitor-internal.h) and closes it: {"pid":N,"monitor_pid":M} when the container was
+ *      created, or {"error":"<runtime's stderr, one line>",...} when not (then it removes the
+ *      attach socket and exits 1);
  *   6. copies the container's output to the log (k8s-file writer, log_max_size) and to every
  *      attach client, and attach clients' input to the container's stdin, until the container
  *      process exits (it is our child: we are the subreaper) and its output is drained;
@@ -28,8 +29,9 @@
  *      or 128+signal when killed; oom_killed when the memory cgroup counted an OOM kill
  *      (cgroup v1 memory.oom_control "oom_kill", v2 memory.events "oom_kill") for the
  *      container's cgroup (cgroup_path, relative to the controller root);
- *   8. closes attach clients (they see EOF, then read the exit file), removes the attach socket,
- *      runs exit_command (if any) with stdio on /dev/null and waits for it, then exits 0.
+ *   8. sends every attach client MONITOR_MSG_EXIT and closes it (a client that could not take
+ *      it sees EOF and reads the exit file), removes the attach socket, runs exit_command (if
+ *      any) with stdio on /dev/null and waits for it, then exits 0.
  *
  * While the container runs, every health_interval_ns (after health_start_period_ns, first run
  * one interval after start) the monitor runs health_command (an argv: `selkie ...
@@ -42,8 +44,10 @@
  *                     MONITOR_MSG_RESIZE + struct monitor_winsize (rows, cols; u16 each,
  *                     host byte order) applied to the pty with TIOCSWINSZ.
  *   monitor → client: MONITOR_MSG_STDOUT / MONITOR_MSG_STDERR + data (at most
- *                     MONITOR_MSG_MAX bytes per packet). A client too slow to keep up (its
- *                     socket buffer full) is dropped rather than blocking the container.
+ *                     MONITOR_MSG_MAX bytes per packet); MONITOR_MSG_EXIT + int32 exit code
+ *                     (host byte order) last, once the exit file is written. A client too slow
+ *                     to keep up (its socket buffer full) is dropped rather than blocking the
+ *                     container.
  * Several clients may be attached at once; all see the output, and all may write input.
  *
  * The monitor keeps its RSS small (DESIGN/issue: under 2 MiB): no big buffers, nothing cached.
@@ -77,9 +81,9 @@ struct monitor_winsize {
 /* What the monitor needs, as ctr/ writes it to <run_dir>/monitor.json. */
 struct monitor_opts {
 	char *id;
-	char *run_dir; /* the container's directory under the run root; absolute */
-	char *bundle;  /* holds config.json; absolute */
-	char *runtime; /* absolute path of crun/runc */
+	char *run_dir;	    /* the container's directory under the run root; absolute */
+	char *bundle;	    /* holds config.json; absolute */
+	char *runtime;	    /* absolute path of crun/runc */
 	char *runtime_root; /* --root for the runtime, NULL for its default */
 	bool systemd_cgroup;
 	char *cgroup_path; /* for the OOM check; NULL to skip it */
@@ -113,6 +117,10 @@ int monitor_spawn(const char *self_exe, char *const *global_args, const char *ru
 
 /* The monitor's main: steps 1-8. Returns the process exit code. */
 int monitor_run(const struct monitor_opts *o);
+/* For `container monitor` when it fails before monitor_run() (monitor_opts_read): when started
+ * by monitor_spawn(), send e as the sync line, so the caller gets the reason instead of "exited
+ * without reporting". Does nothing otherwise. */
+void monitor_report_error(const struct sk_error *e);
 
 /* The exit file (step 7). -ENOENT when it does not exist (yet). */
 struct monitor_exit {
@@ -141,7 +149,11 @@ size_t monitor_msg_encode(enum monitor_msg_type type, const void *data, size_t l
 #define MONITOR_MSG_RESIZE_LEN (1 + 2 * sizeof(uint16_t))
 size_t monitor_msg_encode_resize(const struct monitor_winsize *ws,
 				 char buf[static MONITOR_MSG_RESIZE_LEN]);
-/* Split a packet; false when it is empty, of an unknown type, or a RESIZE or STDIN_CLOSE of the
- * wrong size. A RESIZE's data is the struct monitor_winsize (use monitor_msg_winsize). */
+/* Split a packet; false when it is empty, of an unknown type, or a RESIZE, STDIN_CLOSE or EXIT
+ * of the wrong size. A RESIZE's data is the struct monitor_winsize (use monitor_msg_winsize),
+ * an EXIT's the int32 exit code (use monitor_msg_exit_code). */
 bool monitor_msg_decode(const void *pkt, size_t len, struct monitor_msg *ret);
 struct monitor_winsize monitor_msg_winsize(const struct monitor_msg *m);
+#define MONITOR_MSG_EXIT_LEN (1 + sizeof(int32_t))
+size_t monitor_msg_encode_exit(int exit_code, char buf[static MONITOR_MSG_EXIT_LEN]);
+int monitor_msg_exit_code(const struct monitor_msg *m);

@@ -94,7 +94,8 @@ static int cpu_apply(const struct oci_resources *r, json_t *resources, struct sk
 	if (r->cpu_period && (period < 1000 || period > 1000000))
 		return sk_err_invalid(err, "cpu-period: must be between 1ms and 1s");
 	if (r->cpus > 0)
-		quota = (uint64_t)(r->cpus * (double)period + 0.5); /* no libm: llround of a positive value */
+		quota = (uint64_t)(r->cpus * (double)period +
+				   0.5); /* no libm: llround of a positive value */
 	if ((r->cpus > 0 || r->cpu_quota) && quota < 1000)
 		return sk_err_invalid(err,
 				      "cpus: the minimum allowed cpu quota is 1ms (0.01 cpus)");

@@ -249,11 +249,12 @@ int state_container_runtime_set(struct state_db *db, const char *id,
 				const struct state_ctr_runtime *rt, struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db,
-				 "UPDATE containers SET state = ?, pid = ?, monitor_pid = ?, "
-				 "monitor_start = ?, exit_code = ?, oom_killed = ?, started_at = ?, "
-				 "finished_at = ?, restart_count = ?, stopped_by_user = ? WHERE id = ?",
-				 &st, err);
+	int r = state_db_prepare(
+		db,
+		"UPDATE containers SET state = ?, pid = ?, monitor_pid = ?, "
+		"monitor_start = ?, exit_code = ?, oom_killed = ?, started_at = ?, "
+		"finished_at = ?, restart_count = ?, stopped_by_user = ? WHERE id = ?",
+		&st, err);
 	if (r < 0)
 		return r;
 	sqlite3_bind_int(st, 1, (int)rt->state);
@@ -358,8 +359,7 @@ int state_container_volumes(struct state_db *db, const char *ctr_id, char ***ret
 				ctr_id, ret, err);
 }
 
-int state_volume_users(struct state_db *db, const char *volume, char ***ret,
-		       struct sk_error **err)
+int state_volume_users(struct state_db *db, const char *volume, char ***ret, struct sk_error **err)
 {
 	return state_query_strv(db,
 				"SELECT DISTINCT container_id FROM container_volumes WHERE volume "

@@ -120,5 +120,4 @@ int state_container_volume_add(struct state_db *db, const char *ctr_id, const ch
 int state_container_volumes(struct state_db *db, const char *ctr_id, char ***ret,
 			    struct sk_error **err);
 /* IDs of the containers using a volume. */
-int state_volume_users(struct state_db *db, const char *volume, char ***ret,
-		       struct sk_error **err);
+int state_volume_users(struct state_db *db, const char *volume, char ***ret, struct sk_error **err);

@@ -219,7 +219,6 @@ int state_query_strv(struct state_db *db, const char *sql, const char *arg, char
 	return 0;
 }
 
-
 int state_db_exec1(struct state_db *db, const char *sql, const char *a, struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;

@@ -187,22 +187,22 @@ int state_layer_list_dirs(struct state_db *db, char ***ret, struct sk_error **er
 static int image_fill(struct state_db *db, struct state_image *img, struct sk_error **err)
 {
 	int r = state_query_strv(db,
-			   "SELECT name FROM image_names WHERE image_id = ? ORDER BY added, "
-			   "rowid",
-			   img->id, &img->names, err);
+				 "SELECT name FROM image_names WHERE image_id = ? ORDER BY added, "
+				 "rowid",
+				 img->id, &img->names, err);
 	if (r >= 0)
 		r = state_query_strv(db,
-			       "SELECT repo || '@' || digest FROM image_digests WHERE "
-			       "image_id = ? ORDER BY repo, digest",
-			       img->id, &img->repo_digests, err);
+				     "SELECT repo || '@' || digest FROM image_digests WHERE "
+				     "image_id = ? ORDER BY repo, digest",
+				     img->id, &img->repo_digests, err);
 	if (r >= 0)
 		r = state_query_strv(db,
-			       "SELECT chain_id FROM image_layers WHERE image_id = ? ORDER "
-			       "BY idx",
-			       img->id, &img->layers, err);
+				     "SELECT chain_id FROM image_layers WHERE image_id = ? ORDER "
+				     "BY idx",
+				     img->id, &img->layers, err);
 	if (r >= 0)
-		r = state_query_strv(db, "SELECT digest FROM image_blobs WHERE image_id = ?", img->id,
-			       &img->blobs, err);
+		r = state_query_strv(db, "SELECT digest FROM image_blobs WHERE image_id = ?",
+				     img->id, &img->blobs, err);
 	return r;
 }
 
@@ -333,7 +333,8 @@ int state_image_id_by_name(struct state_db *db, const char *name, char **ret_id,
 			   struct sk_error **err)
 {
 	_cleanup_strv_free_ char **ids = NULL;
-	int r = state_query_strv(db, "SELECT image_id FROM image_names WHERE name = ?", name, &ids, err);
+	int r = state_query_strv(db, "SELECT image_id FROM image_names WHERE name = ?", name, &ids,
+				 err);
 	if (r < 0)
 		return r;
 	if (!ids[0])
@@ -375,10 +376,11 @@ int state_image_ids_by_prefix(struct state_db *db, const char *prefix, char ***r
 int state_image_ids_by_digest(struct state_db *db, const char *digest, char ***ret,
 			      struct sk_error **err)
 {
-	return state_query_strv(db,
-			  "SELECT id FROM images WHERE digest = ?1 UNION SELECT image_id FROM "
-			  "image_digests WHERE digest = ?1",
-			  digest, ret, err);
+	return state_query_strv(
+		db,
+		"SELECT id FROM images WHERE digest = ?1 UNION SELECT image_id FROM "
+		"image_digests WHERE digest = ?1",
+		digest, ret, err);
 }
 
 static int put_list(struct state_db *db, const char *sql, const char *id, char *const *items,
@@ -484,7 +486,8 @@ int state_image_digests_prune(struct state_db *db, const char *id, bool all, str
 	/* A name is "repo:tag"; its repository is everything before the last ':' after the
 	 * last '/'. */
 	_cleanup_strv_free_ char **names = NULL, **repos = NULL;
-	int r = state_query_strv(db, "SELECT name FROM image_names WHERE image_id = ?", id, &names, err);
+	int r = state_query_strv(db, "SELECT name FROM image_names WHERE image_id = ?", id, &names,
+				 err);
 	if (r < 0)
 		return r;
 	STRV_FOREACH (n, names) {
@@ -492,8 +495,8 @@ int state_image_digests_prune(struct state_db *db, const char *id, bool all, str
 		strv_push_take(&repos, colon ? xstrndup(*n, (size_t)(colon - *n)) : xstrdup(*n));
 	}
 	_cleanup_strv_free_ char **have = NULL;
-	r = state_query_strv(db, "SELECT DISTINCT repo FROM image_digests WHERE image_id = ?", id, &have,
-		       err);
+	r = state_query_strv(db, "SELECT DISTINCT repo FROM image_digests WHERE image_id = ?", id,
+			     &have, err);
 	STRV_FOREACH (h, have) {
 		if (r < 0)
 			break;
@@ -546,9 +549,9 @@ int state_blob_put(struct state_db *db, const char *digest, uint64_t size, const
 int state_blob_list_unused(struct state_db *db, char ***ret, struct sk_error **err)
 {
 	return state_query_strv(db,
-			  "SELECT digest FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM "
-			  "image_blobs ib WHERE ib.digest = b.digest)",
-			  NULL, ret, err);
+				"SELECT digest FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM "
+				"image_blobs ib WHERE ib.digest = b.digest)",
+				NULL, ret, err);
 }
 
 int state_blob_delete(struct state_db *db, const char *digest, struct sk_error **err)

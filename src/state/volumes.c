@@ -47,9 +47,8 @@ static struct state_volume *volume_from_row(sqlite3_stmt *st)
 int state_volume_insert(struct state_db *db, const struct state_volume *v, struct sk_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	int r = state_db_prepare(db,
-				 "INSERT INTO volumes (" VOLUME_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?)",
-				 &st, err);
+	int r = state_db_prepare(
+		db, "INSERT INTO volumes (" VOLUME_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?)", &st, err);
 	if (r < 0)
 		return r;
 	state_bind_text(st, 1, v->name);
@@ -82,7 +81,8 @@ int state_volume_get(struct state_db *db, const char *name, struct state_volume 
 	state_bind_text(st, 1, name);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
-		return sk_err_notfound(err, "no volume with name \"%s\" found: no such volume", name);
+		return sk_err_notfound(err, "no volume with name \"%s\" found: no such volume",
+				       name);
 	if (rc != SQLITE_ROW)
 		return state_db_error(db, "read volume", err);
 	*ret = volume_from_row(st);
@@ -125,7 +125,8 @@ int state_volume_delete(struct state_db *db, const char *name, struct sk_error *
 		return state_db_error(db, "delete volume", err);
 	}
 	if (sqlite3_changes(db->conn) == 0)
-		return sk_err_notfound(err, "no volume with name \"%s\" found: no such volume", name);
+		return sk_err_notfound(err, "no volume with name \"%s\" found: no such volume",
+				       name);
 	return 0;
 }
 
@@ -143,13 +144,13 @@ int state_volume_set_needs_copy_up(struct state_db *db, const char *name, bool n
 	if (r < 0)
 		return r;
 	if (sqlite3_changes(db->conn) == 0)
-		return sk_err_notfound(err, "no volume with name \"%s\" found: no such volume", name);
+		return sk_err_notfound(err, "no volume with name \"%s\" found: no such volume",
+				       name);
 	return 0;
 }
 
 int state_volume_names_in_use(struct state_db *db, char ***ret, struct sk_error **err)
 {
-	return state_query_strv(db,
-				"SELECT DISTINCT volume FROM container_volumes ORDER BY volume",
+	return state_query_strv(db, "SELECT DISTINCT volume FROM container_volumes ORDER BY volume",
 				NULL, ret, err);
 }

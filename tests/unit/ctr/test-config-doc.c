@@ -97,8 +97,8 @@ static void test_ctr_config_doc_build_labels_env(void **state)
 	char *env[] = { "A=2", "B=x", NULL };
 	struct ctr_create_opts o = { .labels = labels, .env = env };
 	char *cmd[] = { "true", NULL };
-	_cleanup_json_ json_t *doc = build_ok(&o, "{\"Labels\":{\"img\":\"y\"},\"Env\":[\"A=1\"]}",
-					      cmd);
+	_cleanup_json_ json_t *doc =
+		build_ok(&o, "{\"Labels\":{\"img\":\"y\"},\"Env\":[\"A=1\"]}", cmd);
 	const json_t *l = sk_json_path(doc, "Config.Labels");
 	assert_string_equal(sk_json_str(l, "img"), "y");
 	assert_string_equal(sk_json_str(l, "a"), "1");
@@ -112,7 +112,8 @@ static void test_ctr_config_doc_build_healthcheck(void **state)
 {
 	(void)state;
 	char *cmd[] = { "true", NULL };
-	struct ctr_create_opts o = { .health_cmd = "curl -f localhost", .health_interval = "5s",
+	struct ctr_create_opts o = { .health_cmd = "curl -f localhost",
+				     .health_interval = "5s",
 				     .health_retries = "2" };
 	_cleanup_json_ json_t *doc = build_ok(&o, "{}", cmd);
 	const json_t *h = sk_json_path(doc, "Config.Healthcheck");

@@ -109,8 +109,9 @@ static void test_state_container_insert_name_taken(void **state)
 {
 	struct fixture *f = *state;
 	put(f->db, "aaa111", "web", STATE_CTR_CREATED, 1);
-	struct state_container c = { .id = "bbb222", .name = "web", .image_id = "i",
-				     .image_name = "i", .config = "{}" };
+	struct state_container c = {
+		.id = "bbb222", .name = "web", .image_id = "i", .image_name = "i", .config = "{}"
+	};
 	struct sk_error *err = NULL;
 	assert_true(state_container_insert(f->db, &c, &err) < 0);
 	assert_int_equal(err->kind, SK_ERR_EXISTS);
@@ -187,8 +188,8 @@ static void test_state_ctr_status_strings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_state_container_lookup_by_name_id_prefix, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_state_container_lookup_by_name_id_prefix,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_container_lookup_exact_name_wins, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_state_container_configured_hidden, setup,
