@@ -5,6 +5,7 @@
 
 #include "cli/cmds-container.h"
 #include "cli/commands-container.h"
+#include "cli/commands-container-fs.h"
 
 #define O(st, field) offsetof(struct st, field)
 
@@ -652,7 +653,10 @@ const struct cli_command cli_container_commands[] = {
 	  .summary = "Clean up network and mountpoints of one or more containers",
 	  .options = cleanup_options,
 	  .opts_size = sizeof(struct cleanup_opts) },
+	{ .name = "commit", CMD_COMMIT },
+	{ .name = "cp", CMD_CP },
 	{ .name = "create", CMD_CREATE },
+	{ .name = "diff", CMD_CONTAINER_DIFF },
 	{ .name = "exec", CMD_EXEC },
 	{ .name = "exists",
 	  .handler = cmd_container_exists,
@@ -662,6 +666,7 @@ const struct cli_command cli_container_commands[] = {
 	  .summary = "Check if a container exists in local storage",
 	  .description = "If the named container exists in local storage, selkie container exists "
 			 "exits with 0, otherwise the exit code will be 1." },
+	{ .name = "export", CMD_EXPORT },
 	{ .name = "inspect", CMD_CONTAINER_INSPECT },
 	{ .name = "kill", CMD_KILL },
 	{ .name = "list", CMD_PS },

@@ -5,6 +5,7 @@
 #include "cli/cmds.h"
 #include "cli/cmds-volume.h"
 #include "cli/commands-container.h"
+#include "cli/commands-container-fs.h"
 #include "cli/command.h"
 
 #define O(st, field) offsetof(struct st, field)
@@ -749,13 +750,17 @@ static const struct cli_command root_commands[] = {
 	  .usage = "[command]",
 	  .subcommands = volume_commands },
 	{ .name = "attach", CMD_ATTACH },
+	{ .name = "commit", CMD_COMMIT },
 	{ .name = "container",
 	  .summary = "Manage containers",
 	  .description = "Manage containers",
 	  .usage = "[command]",
 	  .subcommands = cli_container_commands },
+	{ .name = "cp", CMD_CP },
 	{ .name = "create", CMD_CREATE },
+	{ .name = "diff", CMD_DIFF },
 	{ .name = "exec", CMD_EXEC },
+	{ .name = "export", CMD_EXPORT },
 	{ .name = "kill", CMD_KILL },
 	{ .name = "logs", CMD_LOGS },
 	{ .name = "pause", CMD_PAUSE },

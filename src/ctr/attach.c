@@ -84,6 +84,7 @@ struct attach_state {
 	size_t matched; /* bytes of the detach sequence seen and held back */
 	bool detached;
 	bool exited;
+	bool output_closed;
 	int exit_code;
 };
 
@@ -122,13 +123,15 @@ static int output_handle(struct attach_state *st, const char *buf, size_t len)
 		return 1;
 	switch ((uint8_t)buf[0]) {
 	case MONITOR_MSG_STDOUT:
-		if (st->o->out_fd >= 0)
-			fd_write_all(st->o->out_fd, buf + 1, len - 1);
+	case MONITOR_MSG_STDERR: {
+		int fd = (uint8_t)buf[0] == MONITOR_MSG_STDOUT ? st->o->out_fd : st->o->err_fd;
+		/* A reader that went away (`| head`) ends the attach, as it ends podman's. */
+		if (fd >= 0 && fd_write_all(fd, buf + 1, len - 1) == -EPIPE) {
+			st->output_closed = true;
+			return 1;
+		}
 		return 0;
-	case MONITOR_MSG_STDERR:
-		if (st->o->err_fd >= 0)
-			fd_write_all(st->o->err_fd, buf + 1, len - 1);
-		return 0;
+	}
 	case MONITOR_MSG_EXIT:
 		if (len >= 1 + sizeof(int32_t)) {
 			int32_t code;
@@ -224,7 +227,7 @@ int ctr_attach_stream(int sock, const struct ctr_attach_opts *o, struct ctr_atta
 	if (r < 0)
 		return sk_err_system(err, r, "attach: %s", strerror(-r));
 	*ret = (struct ctr_attach_result){
-		.detached = st.detached,
+		.detached = st.detached || st.output_closed,
 		.exited = st.exited,
 		.exit_code = st.exit_code,
 	};

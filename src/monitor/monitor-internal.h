@@ -136,3 +136,6 @@ void monitor_loop_run(struct monitor_ctx *c);
 void monitor_output_drain(struct monitor_ctx *c);
 /* Reap every child that exited; records the container's status. */
 void monitor_children_reap(struct monitor_ctx *c);
+
+/* Drop the start-up's clean file-backed pages from the page tables (monitor-trim.c). */
+void monitor_memory_trim(void);

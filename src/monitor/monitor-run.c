@@ -284,6 +284,7 @@ int monitor_run(const struct monitor_opts *o)
 	_cleanup_free_ char *line = monitor_sync_line_created(c.ctr_pid, getpid());
 	sync_send(&c, line);
 	health_timer_start(&c);
+	monitor_memory_trim();
 	monitor_loop_run(&c);
 	monitor_output_drain(&c);
 	finish(&c);
