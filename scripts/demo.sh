@@ -18,6 +18,7 @@ export PATH=$top/build/src/cli:$PATH
 work=$(mktemp -d /tmp/selkie-demo.XXXXXX)
 cleanup() {
 	if [[ $keep -eq 0 ]]; then
+		SELKIE_ROOT=$work/root SELKIE_RUNROOT=$work/run selkie rm -af -t 0 >/dev/null 2>&1 || true
 		"$top/tests/fixtures/registry.sh" stop "$work/registry" >/dev/null 2>&1 || true
 		rm -rf "$work"
 	fi
@@ -61,6 +62,28 @@ step selkie rmi mybox
 selkie rmi mybox
 step selkie info --format "'{{.Store.GraphDriverName}} {{.Host.OCIRuntime.Name}}'"
 selkie info --format '{{.Store.GraphDriverName}} {{.Host.OCIRuntime.Name}}'
+
+step selkie run --rm busybox echo "'hello from a container'"
+selkie run --rm "$SELKIE_REGISTRY/busybox" echo 'hello from a container'
+step selkie run -d --name web -v "$work/www:/www:ro" httpd "# serves $work/www"
+mkdir -p "$work/www"
+echo 'hello from selkie' >"$work/www/index.html"
+selkie run -d --name web -v "$work/www:/www:ro" "$SELKIE_REGISTRY/httpd"
+step selkie exec web wget -qO- http://127.0.0.1/ "# the container's own loopback"
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	selkie exec web wget -qO- http://127.0.0.1/ 2>/dev/null && break
+	sleep 0.2
+done
+step selkie ps
+selkie ps
+step selkie exec web sh -c "'exit 3'" "# the exit code passes through"
+selkie exec web sh -c 'exit 3' || echo "exit code: $?"
+step selkie stop -t 2 web
+selkie stop -t 2 web
+step selkie ps -a --format "'{{.Names}} {{.Status}}'"
+selkie ps -a --format '{{.Names}} {{.Status}}'
+step selkie rm web
+selkie rm web
 
 if [[ $keep -eq 1 ]]; then
 	cat <<MSG
