@@ -11,10 +11,12 @@
 #include "cli/format-template.h"
 #include "cli/image-filter.h"
 #include "cli/output.h"
+#include "ctr/volume.h"
 #include "image/inspect.h"
 #include "image/lookup.h"
 #include "image/names.h"
 #include "state/images.h"
+#include "state/volumes.h"
 #include "store/layer-store.h"
 #include "store/store.h"
 #include "util/json-util.h"
@@ -25,6 +27,16 @@
 static int open_store(struct cli_ctx *ctx, struct store **s, struct sk_error **err)
 {
 	return cli_ctx_store(ctx, s, err);
+}
+
+/* `inspect` of a name that is neither a container nor an image may be a volume's. */
+static bool volume_inspect(struct store *s, const char *name, json_t **ret)
+{
+	_cleanup_state_volume_ struct state_volume *v = NULL;
+	if (state_volume_get(s->db, name, &v, NULL) < 0)
+		return false;
+	*ret = ctr_volume_inspect_json(s, v, false);
+	return *ret != NULL;
 }
 
 /* Inspect each name; podman prints what it found ("[]" at worst) before the first error. */
@@ -57,8 +69,14 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 				continue;
 			}
 		}
-		if (image_lookup_record(s, argv[i], &img, &e) < 0 ||
-		    image_inspect_json(s, img, &doc, &e) < 0) {
+		int found = image_lookup_record(s, argv[i], &img, &e);
+		if (found < 0 && e->kind == SK_ERR_NOTFOUND && type && streq(type, "all") &&
+		    volume_inspect(s, argv[i], &doc)) {
+			sk_error_free(e);
+			json_array_append_new(all, doc);
+			continue;
+		}
+		if (found < 0 || image_inspect_json(s, img, &doc, &e) < 0) {
 			/* `inspect` does not know the object type, so it says so generically. */
 			if (!err_prefix && e->kind == SK_ERR_NOTFOUND) {
 				sk_error_free(e);
