@@ -8,7 +8,6 @@
 #include "cli/events-emit.h"
 #include "ctr/commit.h"
 #include "util/fs.h"
-#include "util/xalloc.h"
 
 static void on_copy(void *userdata, enum image_copy_event ev, const char *digest)
 {
@@ -62,8 +61,7 @@ int cmd_commit(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (co.reference)
 		cli_event_image(ctx, "tag", id, co.reference);
 	if (o->iidfile) {
-		_cleanup_free_ char *text = xasprintf("sha256:%s", id);
-		int r = fs_write_atomic(o->iidfile, text, strlen(text), 0644);
+		int r = fs_write_atomic(o->iidfile, id, strlen(id), 0644);
 		if (r < 0)
 			return cli_failf("failed to write image ID to file %s: %s", o->iidfile,
 					 strerror(-r));

@@ -242,7 +242,7 @@ static int side_open(struct ctr_ctx *x, struct side *s, const struct ctr_cp_end 
 		     const struct side *other, struct sk_error **err)
 {
 	*s = (struct side){ .end = end, .root_fd = -1, .item_fd = -1 };
-	s->stdio = streq(end->path, "-");
+	s->stdio = !end->ctr && streq(end->path, "-");
 	if (s->stdio)
 		return 0;
 	if (end->ctr) {
@@ -513,8 +513,8 @@ static int copy_tree(const struct side *src, struct side *dst, const struct ctr_
 int ctr_cp(struct ctr_ctx *x, const struct ctr_cp_end *src, const struct ctr_cp_end *dst,
 	   const struct ctr_cp_opts *o, struct sk_error **err)
 {
-	if (streq(src->path, "-") && streq(dst->path, "-"))
-		return sk_err_invalid(err, "source and destination cannot both be \"-\"");
+	if (!src->ctr && !dst->ctr)
+		return sk_err_invalid(err, "name or ID cannot be empty");
 	struct side s, d;
 	int r = side_open(x, &s, src, NULL, err);
 	if (r >= 0)

@@ -86,7 +86,7 @@ void ctr_rootfs_release(struct ctr_rootfs *r);
 struct ctr_cp_end {
 	struct state_container *ctr; /* NULL: the host */
 	const char *ctr_name;	     /* the container as the user named it, for messages */
-	const char *path;	     /* "-": a tar on stdio_fd */
+	const char *path;	     /* on the host, "-" is a tar on stdio_fd */
 	int stdio_fd;
 };
 

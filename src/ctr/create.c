@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctr/config-doc.h"
@@ -73,14 +74,26 @@ static char *image_ref_name(struct ctr_ctx *x, const char *input, const struct s
 
 static int dirs_make(struct ctr_ctx *x, const char *id, struct sk_error **err)
 {
-	static const char *const subdirs[] = { "diff", "work", "merged", "userdata" };
+	/* The upper directory's mode becomes the mode of the container's "/": 0755 as in
+	 * images, or users other than root could not even look up /bin. */
+	static const struct {
+		const char *name;
+		mode_t mode;
+	} subdirs[] = {
+		{ "diff", 0755 }, { "work", 0700 }, { "merged", 0755 }, { "userdata", 0700 }
+	};
 	_cleanup_free_ char *dir = ctr_dir(x, id);
-	for (size_t i = 0; i < ELEMENTSOF(subdirs); i++) {
-		_cleanup_free_ char *p = xasprintf("%s/%s", dir, subdirs[i]);
-		int r = fs_mkdir_p(p, 0700);
+	int r = fs_mkdir_p(dir, 0700);
+	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(subdirs); i++) {
+		_cleanup_free_ char *p = xasprintf("%s/%s", dir, subdirs[i].name);
+		r = mkdir(p, subdirs[i].mode) < 0 && errno != EEXIST ? -errno : 0;
+		if (r >= 0)
+			r = chmod(p, subdirs[i].mode) < 0 ? -errno : 0;
 		if (r < 0)
 			return sk_err_system(err, r, "create %s: %s", p, strerror(-r));
 	}
+	if (r < 0)
+		return sk_err_system(err, r, "create %s: %s", dir, strerror(-r));
 	return 0;
 }
 
