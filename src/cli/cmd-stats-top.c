@@ -119,6 +119,27 @@ static char *rootfs_file(struct ctr_ctx *x, const struct state_container *c, con
 	return buf;
 }
 
+/* Arguments that are not descriptors are ps(1) options, run inside the container (podman). */
+static int top_ps(struct ctr_ctx *x, const struct state_container *c, char **args)
+{
+	_cleanup_error_ struct sk_error *err = NULL;
+	_cleanup_strv_free_ char **cmd = strv_new("ps", NULL);
+	STRV_FOREACH (a, args)
+		strv_push(&cmd, *a);
+	struct ctr_exec_opts eo = { .cmd = cmd };
+	int code = 0;
+	_cleanup_free_ char *out = NULL;
+	if (ctr_exec_capture(x, c, &eo, 30000, &code, &out, &err) < 0)
+		return cli_failf("executing ps(1) in the container: %s", err->msg);
+	if (code != 0)
+		return cli_failf("executing ps(1) in the container: %s", out ? out : "");
+	_cleanup_strv_free_ char **lines = strv_split(out, "\n", true);
+	_cleanup_strv_free_ char **kept = ctr_top_ps_filter(lines, args);
+	STRV_FOREACH (l, kept)
+		puts(*l);
+	return 0;
+}
+
 int cmd_top(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct top_opts *o = opts;
@@ -138,9 +159,7 @@ int cmd_top(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		return cli_failf("top can only be used on running containers");
 	char **args = argv + (name ? 1 : 0);
 	if (!ctr_top_descriptors_valid(args))
-		return cli_failf("unsupported ps descriptors: %s (running ps(1) in the container "
-				 "is not supported yet)",
-				 args[0]);
+		return top_ps(x, c, args);
 	_cleanup_free_ char *path = cgroup_path_of(c);
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t np = 0;

@@ -129,7 +129,7 @@ extern const struct cli_command cli_container_commands[];
 	.options = stats_options, .opts_size = sizeof(struct stats_opts)
 
 #define CMD_TOP                                                                                    \
-	.handler = cmd_top, .min_args = 0, .max_args = -1,                                         \
+	.handler = cmd_top, .flags = CLI_CMD_STOP_AT_ARG, .min_args = 0, .max_args = -1,           \
 	.usage = "[options] CONTAINER [FORMAT-DESCRIPTORS|ARGS...]",                               \
 	.summary = "Display the running processes of a container", .options = top_options,         \
 	.opts_size = sizeof(struct top_opts)
