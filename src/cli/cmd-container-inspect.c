@@ -5,6 +5,7 @@
 #include "cli/cmds-container.h"
 #include "cli/ctr-context.h"
 #include "cli/format-template.h"
+#include "cli/output.h"
 #include "ctr/inspect.h"
 #include "util/json-util.h"
 #include "util/strbuf.h"
@@ -69,8 +70,13 @@ int cmd_container_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv
 	}
 	size_t i;
 	json_t *doc;
-	json_array_foreach (all, i, doc)
+	json_array_foreach (all, i, doc) {
+		/* Templates see Go's time.Time String(), as podman's do. */
+		cli_template_times(doc, (const char *const[]){ "Created", NULL });
+		cli_template_times(json_object_get(doc, "State"),
+				   (const char *const[]){ "StartedAt", "FinishedAt", NULL });
 		if (format_print_one(o->format, doc, stdout, &err) < 0)
 			return cli_fail(err);
+	}
 	return rc;
 }

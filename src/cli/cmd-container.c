@@ -73,10 +73,8 @@ static int for_each(struct cli_ctx *ctx, int argc, char **argv, bool all, bool l
 			rc = rc ? rc : code;
 			continue;
 		}
-		if (print) {
-			bool by_name = !all && !latest && (size_t)argc > i;
-			puts(by_name ? argv[i] : list[i]->id);
-		}
+		if (print)
+			puts(all || latest ? list[i]->id : cli_ctr_given_name(argv, argc, list[i]));
 	}
 	return rc;
 }
@@ -175,7 +173,9 @@ int cmd_rm(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 			rc = rc ? rc : code;
 			continue;
 		}
-		puts(list[i]->id);
+		puts(o->all || o->latest
+			     ? list[i]->id
+			     : cli_ctr_given_name(names, (int)strv_length(names), list[i]));
 	}
 	return rc;
 }

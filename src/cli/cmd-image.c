@@ -64,7 +64,8 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 			if (r < 0 || !images) {
 				if (r > 0)
 					sk_error_set(&e, SK_ERR_NOTFOUND, ENOENT,
-						     "no such container %s", argv[i]);
+						     "inspecting object: no such container %s",
+						     argv[i]);
 				first = first ? first : e;
 				continue;
 			}
@@ -104,6 +105,11 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 		json_t *doc;
 		json_array_foreach (all, i, doc) {
 			cli_template_times(doc, (const char *const[]){ "Created", NULL });
+			json_t *state = json_object_get(doc, "State");
+			if (json_is_object(state))
+				cli_template_times(
+					state,
+					(const char *const[]){ "StartedAt", "FinishedAt", NULL });
 			if (format_print_one(format, doc, stdout, &err) < 0) {
 				rc = cli_fail(err);
 				break;

@@ -86,7 +86,7 @@ static json_t *row_template(struct ctr_ctx *x, const struct state_container *c, 
 	char sid[13];
 	_cleanup_free_ char *status = ctr_status_text(c, now);
 	_cleanup_free_ char *ago = time_human_ago(c->created, now);
-	_cleanup_free_ char *running = time_human_duration(now - c->created);
+	_cleanup_free_ char *running = time_human_ago(c->created, now);
 	_cleanup_free_ char *created = time_format_go(c->created);
 	const char *full = c->command ? c->command : "";
 	/* podman cuts the command at 17 characters */
@@ -165,6 +165,8 @@ int cmd_ps(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		return cli_fail(err);
 	_cleanup_(state_container_list_freep) struct state_container **list = NULL;
 	if (ctr_list(x, &list, &err) < 0)
+		return cli_fail(err);
+	if (cli_ps_filter_refs_check(filter, list, &err) < 0)
 		return cli_fail(err);
 	size_t n = 0;
 	while (list[n])

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* create, run, start, attach: making containers and connecting the terminal to them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,13 +17,27 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
+/* The file is made (empty) before the container, so that a path that can't be written fails
+ * before anything exists; cidfile_write() fills it, cidfile_drop() removes it on failure. */
 static int cidfile_check(const char *path)
 {
-	if (path && fs_exists(path))
+	if (!path)
+		return 0;
+	if (fs_exists(path))
 		return cli_failf("container id file exists. Ensure another container is not "
 				 "using it or delete %s",
 				 path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return cli_failf("opening cidfile: open %s: %s", path, strerror_go(errno));
+	close(fd);
 	return 0;
+}
+
+static void cidfile_drop(const char *path)
+{
+	if (path)
+		unlink(path);
 }
 
 static int cidfile_write(const char *path, const char *id)
@@ -30,6 +45,8 @@ static int cidfile_write(const char *path, const char *id)
 	if (!path)
 		return 0;
 	int r = fs_write_atomic(path, id, strlen(id), 0644);
+	if (r < 0)
+		unlink(path);
 	if (r < 0)
 		return cli_failf("writing container ID to %s: %s", path, strerror(-r));
 	return 0;
@@ -52,8 +69,10 @@ int cmd_create(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	_cleanup_state_container_ struct state_container *c = NULL;
 	if (cidfile_check(o->c.cidfile) != 0)
 		return EXIT_ENGINE;
-	if (create_common(ctx, &o->c, argc, argv, &c, &err) < 0)
+	if (create_common(ctx, &o->c, argc, argv, &c, &err) < 0) {
+		cidfile_drop(o->c.cidfile);
 		return cli_fail(err);
+	}
 	if (cidfile_write(o->c.cidfile, c->id) != 0)
 		return EXIT_ENGINE;
 	puts(c->id);
@@ -148,8 +167,10 @@ int cmd_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	if (ctr_detach_keys_parse(o->c.detach_keys, keys, &nkeys, &err) < 0)
 		return cli_fail(err);
 	_cleanup_state_container_ struct state_container *c = NULL;
-	if (create_common(ctx, &o->c, argc, argv, &c, &err) < 0)
+	if (create_common(ctx, &o->c, argc, argv, &c, &err) < 0) {
+		cidfile_drop(o->c.cidfile);
 		return cli_fail(err);
+	}
 	if (cidfile_write(o->c.cidfile, c->id) != 0)
 		return EXIT_ENGINE;
 	struct ctr_ctx *x;

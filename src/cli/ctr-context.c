@@ -2,6 +2,7 @@
 #include "cli/ctr-context.h"
 
 #include <limits.h>
+#include <string.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -133,4 +134,12 @@ int cli_ctr_targets(struct cli_ctx *ctx, int argc, char **argv, bool all, bool l
 	list[n] = NULL;
 	*ret = list;
 	return 0;
+}
+
+const char *cli_ctr_given_name(char *const *names, int n, const struct state_container *c)
+{
+	for (int i = 0; names && i < n; i++)
+		if (streq(names[i], c->name) || strncmp(c->id, names[i], strlen(names[i])) == 0)
+			return names[i];
+	return c->id;
 }

@@ -13,6 +13,9 @@ void cli_ctr_release(struct cli_ctx *ctx);
 /* pull's progress lines on stderr, for commands that pull on the way (run, create). */
 const struct image_pull_progress *cli_pull_progress(void);
 
+/* What the user typed for c among names (podman echoes it), or c's ID. */
+const char *cli_ctr_given_name(char *const *names, int n, const struct state_container *c);
+
 /* The containers a command acts on: every one with all, the newest with latest, else the named
  * ones (a missing name prints podman's error and makes the command fail at the end, unless
  * ignore). *ret_failed is set when a name was not found. */

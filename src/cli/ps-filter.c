@@ -16,10 +16,25 @@ static const char *const filter_keys[] = { "id",       "name",	  "label", "statu
 					   "ancestor", "before",  "since", "volume", "health",
 					   "pod",      "network", NULL };
 
+static const struct state_container *find(struct state_container *const *all, const char *ref);
+
 struct cli_ps_filter {
 	char **keys;
 	char **values;
 };
+
+int cli_ps_filter_refs_check(const struct cli_ps_filter *f, struct state_container *const *all,
+			     struct sk_error **err)
+{
+	for (size_t i = 0; f->keys[i]; i++)
+		if ((streq(f->keys[i], "before") || streq(f->keys[i], "since")) &&
+		    !find(all, f->values[i]))
+			return sk_err_notfound(err,
+					       "no container with name or ID \"%s\" found: no such "
+					       "container",
+					       f->values[i]);
+	return 0;
+}
 
 void cli_ps_filter_free(struct cli_ps_filter *f)
 {
@@ -41,6 +56,20 @@ int cli_ps_filter_parse(char *const *filters, struct cli_ps_filter **ret, struct
 		if (!eq || !strv_contains((char **)filter_keys, key)) {
 			cli_ps_filter_free(f);
 			return sk_err_invalid(err, "%s is an invalid filter", key);
+		}
+		static const char *const states[] = { "created",  "running",	"paused",
+						      "exited",	  "stopped",	"stopping",
+						      "removing", "configured", "unknown",
+						      NULL };
+		if (streq(key, "status") && !strv_contains((char **)states, eq + 1)) {
+			cli_ps_filter_free(f);
+			return sk_err_invalid(err, "unknown container state: %s: invalid argument",
+					      eq + 1);
+		}
+		int code;
+		if (streq(key, "exited") && parse_int(eq + 1, &code) < 0) {
+			cli_ps_filter_free(f);
+			return sk_err_invalid(err, "exited code out of range \"%s\"", eq + 1);
 		}
 		strv_push(&f->keys, key);
 		strv_push(&f->values, eq + 1);
@@ -133,6 +162,12 @@ bool cli_ps_filter_match(const struct cli_ps_filter *f, struct ctr_ctx *x,
 			 const struct state_container *c, struct state_container *const *all)
 {
 	for (size_t i = 0; f->keys[i]; i++) {
+		/* Several label filters must all match (podman); other keys match any value. */
+		if (streq(f->keys[i], "label")) {
+			if (!label_match(c, f->values[i]))
+				return false;
+			continue;
+		}
 		bool any = false;
 		for (size_t j = 0; f->keys[j] && !any; j++)
 			if (streq(f->keys[j], f->keys[i]))

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctr/env-parse.h"
 #include "ctr/mount-spec.h"
@@ -242,7 +243,14 @@ static int config_build(const struct ctr_create_opts *o, const char *id, const c
 	_cleanup_free_ char *short_id = xstrndup(id, 12);
 	const char *workdir = o->workdir ? o->workdir : sk_json_str(img, "WorkingDir");
 	const char *user = o->user ? o->user : sk_json_str(img, "User");
-	json_object_set_new(cfg, "Hostname", json_string(o->hostname ? o->hostname : short_id));
+	char host_name[256] = "";
+	bool host_net = o->network && streq(o->network, "host");
+	if (!o->hostname && host_net && gethostname(host_name, sizeof(host_name) - 1) < 0)
+		host_name[0] = '\0';
+	json_object_set_new(cfg, "Hostname",
+			    json_string(o->hostname    ? o->hostname
+					: host_name[0] ? host_name
+						       : short_id));
 	json_object_set_new(cfg, "User", json_string(user ? user : ""));
 	json_object_set_new(cfg, "Env", sk_json_from_strv(env));
 	json_object_set_new(cfg, "WorkingDir", json_string(workdir && workdir[0] ? workdir : "/"));

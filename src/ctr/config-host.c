@@ -99,6 +99,9 @@ static int int_opt(json_t *host, const char *key, const char *flag, const char *
 
 static int resources_build(const struct ctr_create_opts *o, json_t *host, struct sk_error **err)
 {
+	/* podman shows the defaults: no memory limit, 2048 PIDs */
+	json_object_set_new(host, "Memory", json_integer(0));
+	json_object_set_new(host, "PidsLimit", json_integer(OCI_PIDS_LIMIT_DEFAULT));
 	int r = size_opt(host, "Memory", "memory", o->memory, err);
 	if (r >= 0)
 		r = size_opt(host, "MemorySwap", "memory-swap", o->memory_swap, err);
@@ -261,6 +264,19 @@ static int limits_build(const struct ctr_create_opts *o, json_t *host, struct sk
 		int r = oci_sysctl_validate(name, net && streq(net, "host"),
 					    ipc && streq(ipc, "host"), uts && streq(uts, "host"),
 					    err);
+		if (r < 0 && strstr((*err)->msg, "with the host")) {
+			/* podman names the whole option and the namespace */
+			const char *ns = strstr((*err)->msg, "network") ? "Network"
+					 : strstr((*err)->msg, "IPC")	? "IPC"
+									: "UTS";
+			sk_error_free(*err);
+			*err = NULL;
+			return sk_err_invalid(
+				err,
+				"sysctl %s can't be set since %s Namespace set to host: "
+				"invalid argument",
+				*s, ns);
+		}
 		if (r < 0)
 			return r;
 		json_object_set_new(sysctls, name, json_string(eq + 1));

@@ -123,7 +123,7 @@ static int env_file_read(const char *path, char **ret, struct sk_error **err)
 
 	if (fd < 0)
 		return sk_err_system(err, errno, "parsing env file \"%s\": open %s: %s", path, path,
-				     strerror(errno));
+				     strerror_go(errno));
 	if (fstat(fd, &st) < 0)
 		return sk_err_system(err, errno, "parsing env file \"%s\": %s", path,
 				     strerror(errno));

@@ -108,7 +108,7 @@ int ctr_mounts_build(struct store *s, const struct ctr_create_opts *o, const jso
 		struct stat st;
 		if (m->type == CTR_MOUNT_BIND && stat(m->source, &st) < 0)
 			r = sk_error_set(err, SK_ERR_NOTFOUND, errno, "statfs %s: %s", m->source,
-					 strerror(errno));
+					 strerror_go(errno));
 		else if (m->type == CTR_MOUNT_VOLUME)
 			r = volume_prepare(s, m, &volume, &created, err);
 		if (r >= 0)

@@ -200,7 +200,8 @@ int ctr_wait(struct ctr_ctx *x, const char *id, char *const *conditions, int *re
 		if (r < 0)
 			return r;
 		if (condition_met(c, conditions)) {
-			*ret_code = c->exit_code;
+			/* podman: the exit code only means something once it exited */
+			*ret_code = c->state == STATE_CTR_EXITED ? c->exit_code : -1;
 			return 0;
 		}
 		struct timespec ts = { 0, (long)step * 1000000L };

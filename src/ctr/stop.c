@@ -174,6 +174,9 @@ static int pause_op(struct ctr_ctx *x, struct state_container *c, bool pause, st
 		r = ctr_sync_locked(x, c, err);
 	if (r < 0)
 		return r;
+	if (pause && c->state == STATE_CTR_PAUSED)
+		return sk_error_set(err, SK_ERR_STATE, EBUSY,
+				    "\"%s\" is already paused: container state improper", c->id);
 	if (pause && c->state != STATE_CTR_RUNNING)
 		return sk_error_set(err, SK_ERR_STATE, EBUSY,
 				    "\"%s\" is not running, can't pause: container state improper",

@@ -449,7 +449,8 @@ int oci_seccomp_from_file(const char *path, char *const *caps, json_t **ret, str
 	size_t len = 0;
 	int r = fs_read_file(path, OCI_SECCOMP_FILE_MAX, &text, &len);
 	if (r == -ENOENT)
-		return sk_err_notfound(err, "seccomp profile '%s': no such file", path);
+		return sk_err_notfound(err, "opening seccomp profile failed: open %s: %s", path,
+				       strerror_go(ENOENT));
 	if (r == -EFBIG)
 		return sk_error_set(err, SK_ERR_INVALID, EFBIG,
 				    "seccomp profile '%s': larger than %zu MiB", path,

@@ -119,6 +119,16 @@ static bool list_has_all(char *const *v)
 	return false;
 }
 
+/* podman's wording: "\"CAP_BOGUS\": unknown capability". */
+static int unknown_cap(const char *name, struct sk_error **err)
+{
+	_cleanup_free_ char *up =
+		xasprintf("%s%s", strncasecmp(name, "CAP_", 4) ? "CAP_" : "", name);
+	for (char *p = up; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return sk_err_invalid(err, "\"%s\": unknown capability", up);
+}
+
 /* Normalise every name of v; on success *ret is a new strv. */
 static int caps_normalize_list(char *const *v, const char *flag, char ***ret, struct sk_error **err)
 {
@@ -128,7 +138,7 @@ static int caps_normalize_list(char *const *v, const char *flag, char ***ret, st
 			continue;
 		char *c = NULL;
 		if (oci_cap_normalize(*s, &c) < 0)
-			return sk_err_invalid(err, "%s '%s': unknown capability", flag, *s);
+			return unknown_cap(*s, err);
 		strv_push_take(&out, c);
 	}
 	*ret = TAKE_PTR(out);
@@ -199,14 +209,20 @@ int oci_ulimit_parse(const char *text, struct oci_rlimit *ret, struct sk_error *
 {
 	const char *eq = strchr(text, '=');
 	if (!eq || eq == text)
-		return sk_err_invalid(err, "ulimit '%s': expected name=soft[:hard]", text);
+		return sk_err_invalid(err,
+				      "ulimit option \"%s\" requires name=SOFT:HARD, failed to be "
+				      "parsed: invalid ulimit argument: %s",
+				      text, text);
 	_cleanup_free_ char *name = xstrndup(text, (size_t)(eq - text));
 	const char *type = NULL;
 	for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
 		if (strcasecmp(name, rlimit_names[i].name) == 0)
 			type = rlimit_names[i].type;
 	if (!type)
-		return sk_err_invalid(err, "ulimit '%s': invalid ulimit type '%s'", text, name);
+		return sk_err_invalid(err,
+				      "ulimit option \"%s\" requires name=SOFT:HARD, failed to be "
+				      "parsed: invalid ulimit type: %s",
+				      text, name);
 	_cleanup_free_ char *soft_s = xstrdup(eq + 1);
 	char *colon = strchr(soft_s, ':');
 	const char *hard_s = soft_s;

@@ -309,10 +309,9 @@ int state_container_rename(struct state_db *db, const char *id, const char *new_
 		return r;
 	if (owner)
 		return sk_error_set(err, SK_ERR_EXISTS, EEXIST,
-				    "the container name \"%s\" is already in use by %s. You have "
-				    "to remove that container to be able to reuse that name: that "
-				    "name is already in use",
-				    new_name, owner);
+				    "renaming container %s: name %s already in use, cannot rename "
+				    "container %s: container already exists",
+				    id, new_name, id);
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	r = state_db_prepare(db, "UPDATE containers SET name = ? WHERE id = ?", &st, err);
 	if (r < 0)

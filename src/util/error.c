@@ -79,3 +79,14 @@ void sk_error_free(struct sk_error *err)
 	free(err->msg);
 	free(err);
 }
+
+const char *strerror_go(int errnum)
+{
+	static _Thread_local char buf[128];
+	if (errnum < 0)
+		errnum = -errnum;
+	snprintf(buf, sizeof(buf), "%s", strerror(errnum));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}

@@ -49,6 +49,10 @@ void sk_error_free(struct sk_error *err);
 DEFINE_CLEANUP_FUNC(struct sk_error *, sk_error_free)
 #define _cleanup_error_ _cleanup_(sk_error_freep)
 
+/* errno's text as Go (and so podman) prints it: strerror() with a lowercase first letter
+ * ("no such file or directory"). Thread-local buffer. */
+const char *strerror_go(int errnum);
+
 /* Shorthands for the common categories. */
 #define sk_err_notfound(err, ...) sk_error_set((err), SK_ERR_NOTFOUND, ENOENT, __VA_ARGS__)
 #define sk_err_invalid(err, ...) sk_error_set((err), SK_ERR_INVALID, EINVAL, __VA_ARGS__)

@@ -184,7 +184,7 @@ static void test_ctr_env_file_apply_files(void **state)
 	assert_int_equal(ctr_env_file_apply(&env, path, (char *[]){ "Y=host", NULL }, NULL), 0);
 	assert_env(env, "X=1|Y=host");
 	assert_true(ctr_env_file_apply(&env, missing, host_env, &err) < 0);
-	msg = xasprintf("parsing env file \"%s\": open %s: No such file or directory", missing,
+	msg = xasprintf("parsing env file \"%s\": open %s: no such file or directory", missing,
 			missing);
 	assert_string_equal(err->msg, msg);
 	assert_int_equal(err->kind, SK_ERR_SYSTEM);
