@@ -262,9 +262,15 @@ int cmd_attach(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	struct ctr_ctx *x;
 	if (cli_ctx_ctr(ctx, &x, &err) < 0)
 		return cli_fail(err);
-	_cleanup_state_container_ struct state_container *c = NULL;
-	if (ctr_lookup(x, argv[0], &c, &err) < 0)
-		return cli_fail(err);
+	_cleanup_(state_container_list_freep) struct state_container **list = NULL;
+	bool failed = false;
+	int rc = cli_ctr_targets(ctx, argc, argv, false, o->latest, false, &list, &failed);
+	if (rc != 0 || failed || !list[0])
+		return rc ? rc : EXIT_ENGINE;
+	if (argc > 1)
+		return cli_failf("attach requires the name or ID of one running container or the "
+				 "--latest flag");
+	struct state_container *c = list[0];
 	if (c->state != STATE_CTR_RUNNING)
 		return cli_failf("you can only attach to running containers");
 	int sock = -1;

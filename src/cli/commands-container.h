@@ -39,7 +39,7 @@ extern const struct cli_command cli_container_commands[];
 	.options = start_options, .opts_size = sizeof(struct start_opts)
 
 #define CMD_ATTACH                                                                                 \
-	.handler = cmd_attach, .min_args = 1, .max_args = 1, .usage = "[options] CONTAINER",       \
+	.handler = cmd_attach, .min_args = 0, .max_args = 1, .usage = "[options] CONTAINER",       \
 	.summary = "Attach to a running container",                                                \
 	.description = "The selkie attach command allows you to attach to a running container "    \
 		       "using the container's ID or name, either to view its ongoing output or "   \

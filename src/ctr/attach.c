@@ -207,7 +207,6 @@ int ctr_attach_stream(int sock, const struct ctr_attach_opts *o, struct ctr_atta
 	if (raw && tcgetattr(o->in_fd, &saved) == 0) {
 		struct termios t = saved;
 		cfmakeraw(&t);
-		t.c_oflag |= OPOST; /* keep "\n" → "\r\n" for our own messages */
 		tcsetattr(o->in_fd, TCSANOW, &t);
 		resize_send(sock, o->in_fd);
 	} else {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ctr/env-parse.h"
+#include "ctr/exec-io.h"
 #include "ctr/runtime.h"
 #include "ctr/user-resolve.h"
 #include "oci/spec-defaults.h"
@@ -60,8 +61,9 @@ static int process_build(struct ctr_ctx *x, const struct state_container *c, con
 	_cleanup_strv_free_ char **add = sk_json_to_strv(json_object_get(host, "CapAdd"));
 	_cleanup_strv_free_ char **drop = sk_json_to_strv(json_object_get(host, "CapDrop"));
 	_cleanup_strv_free_ char **caps = NULL;
-	r = oci_caps_compute(o->privileged || sk_json_bool(host, "Privileged", false), add, drop,
-			     &caps, err);
+	/* exec --privileged gets every capability, whatever the container dropped (podman). */
+	r = oci_caps_compute(o->privileged || sk_json_bool(host, "Privileged", false),
+			     o->privileged ? NULL : add, o->privileged ? NULL : drop, &caps, err);
 	if (r < 0) {
 		ctr_user_done(&u);
 		return r;
@@ -152,14 +154,23 @@ static int exec_run(struct ctr_ctx *x, const struct state_container *c,
 		strv_push(&argv, "--detach");
 	strv_push(&argv, "--pid-file");
 	strv_push(&argv, pid_file);
+	int status = 0;
+	_cleanup_free_ char *out = NULL, *errout = NULL;
+	if (!ret_output && !o->detach) {
+		struct ctr_exec_io_opts io = { .dir = dir,
+					       .pid_file = pid_file,
+					       .tty = o->tty,
+					       .interactive = o->interactive };
+		r = ctr_exec_io_run(argv, c->id, &io, &status);
+		goto ran;
+	}
 	strv_push(&argv, c->id);
 	struct child_opts co = CHILD_OPTS_INIT;
 	co.stdin_fd = o->interactive || o->tty ? STDIN_FILENO : -1;
 	co.capture_stdout = co.capture_stderr = ret_output != NULL;
 	co.timeout_ms = timeout_ms;
-	int status = 0;
-	_cleanup_free_ char *out = NULL, *errout = NULL;
 	r = child_run(argv, &co, &status, ret_output ? &out : NULL, ret_output ? &errout : NULL);
+ran:
 	ctr_runtime_release(&rt);
 	if (r == -ETIMEDOUT) {
 		exec_pid_kill(pid_file);

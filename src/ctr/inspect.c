@@ -125,6 +125,12 @@ int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, json_t 
 	const char *net = sk_json_str(hc, "NetworkMode");
 	if (net && streq(net, "private"))
 		sk_json_set_str(hc, "NetworkMode", "bridge");
+	json_t *lc = json_object_get(hc, "LogConfig");
+	if (json_is_object(lc)) {
+		const char *p = sk_json_str(json_object_get(lc, "Config"), "path");
+		_cleanup_free_ char *def = xasprintf("%s/ctr.log", ud);
+		sk_json_set_str(lc, "Path", p ? p : def);
+	}
 	json_object_set_new(o, "HostConfig", hc);
 	*ret = o;
 	return 0;

@@ -8,6 +8,8 @@
 #include "ctr/ctr.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -34,15 +36,42 @@ bool ctr_is_active(const struct state_container *c)
 	       c->state == STATE_CTR_STOPPING;
 }
 
+void ctr_stale_monitor_kill(struct ctr_ctx *x, const char *id)
+{
+	_cleanup_free_ char *run_dir = ctr_run_dir(x, id);
+	_cleanup_free_ char *pid_file = xasprintf("%s/" MONITOR_PID_NAME, run_dir);
+	_cleanup_free_ char *buf = NULL;
+	if (fs_read_file(pid_file, 64, &buf, NULL) < 0)
+		return;
+	int pid = (int)strtol(buf, NULL, 10);
+	if (pid <= 1 || pid == getpid())
+		return;
+	/* Only if that PID is still a monitor of this container (PIDs are reused). */
+	_cleanup_free_ char *cmdline_path = xasprintf("/proc/%d/cmdline", pid);
+	_cleanup_free_ char *cmd = NULL;
+	size_t len = 0;
+	if (fs_read_file(cmdline_path, 64 * 1024, &cmd, &len) < 0)
+		return;
+	bool monitor = false;
+	for (size_t off = 0; off < len; off += strlen(cmd + off) + 1)
+		monitor |= streq(cmd + off, run_dir);
+	if (monitor && pid != getppid())
+		kill(pid, SIGKILL);
+	unlink(pid_file);
+}
+
 void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
 			   bool runtime_state)
 {
 	struct ctr_runtime rt = { 0 };
 	if (runtime_state && ctr_runtime_from_doc(x, doc, &rt) >= 0) {
+		/* Only when the runtime still knows it: asking costs a process. */
+		_cleanup_free_ char *state_dir = xasprintf("%s/%s", rt.root, c->id);
 		char *args[] = { "delete", "--force", c->id, NULL };
-		ctr_runtime_run(&rt, args, NULL);
-		ctr_runtime_release(&rt);
+		if (fs_exists(state_dir))
+			ctr_runtime_run(&rt, args, NULL);
 	}
+	ctr_runtime_release(&rt);
 	_cleanup_free_ char *rootfs = ctr_rootfs_dir(x, c->id);
 	store_layers_unmount(rootfs, NULL);
 	size_t i;
@@ -121,6 +150,7 @@ int ctr_sync_locked(struct ctr_ctx *x, struct state_container *c, struct sk_erro
 		return r;
 	if (c->state == STATE_CTR_CONFIGURED) {
 		/* We hold the lock, so its creator is gone: finish the rollback. */
+		ctr_stale_monitor_kill(x, c->id);
 		ctr_files_remove(x, c->id);
 		state_container_delete(x->store->db, c->id, NULL);
 		return sk_err_notfound(err,

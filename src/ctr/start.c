@@ -204,6 +204,11 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 	sk_json_set_str(priv, "Name", c->name);
 	sk_json_set_str(priv, "Id", c->id);
 	struct ctr_start_resolved rs = { 0 };
+	/* What a killed start may have left: its monitor and the runtime's container. */
+	if (!ctr_monitor_alive(c)) {
+		ctr_stale_monitor_kill(x, c->id);
+		ctr_release_resources(x, c, doc, true);
+	}
 	int r = rootfs_mount(x, c, err);
 	if (r >= 0)
 		r = bundle_write(x, c, doc, &rs, err);

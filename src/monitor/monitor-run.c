@@ -157,6 +157,12 @@ static int setup(struct monitor_ctx *c, struct sk_error **err)
 	if (c->dir_fd < 0)
 		return sk_err_system(err, errno, "open run directory '%s': %s", c->o->run_dir,
 				     strerror(errno));
+	/* Who we are, for a start or rm that finds a monitor its recorder never heard of (the
+	 * CLI that spawned us was killed before it wrote our PID down). */
+	char pid[32];
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	_cleanup_free_ char *pid_file = xasprintf("%s/" MONITOR_PID_NAME, c->o->run_dir);
+	(void)fs_write_atomic(pid_file, pid, strlen(pid), 0600);
 	r = monitor_attach_listen(c, err);
 	if (r < 0)
 		return r;

@@ -98,6 +98,9 @@ struct monitor_opts {
 	int64_t health_start_period_ns;
 };
 
+/* <run_dir>/monitor.pid: the monitor's PID, written when it starts. */
+#define MONITOR_PID_NAME "monitor.pid"
+
 /* Read/write <run_dir>/monitor.json. */
 int monitor_opts_write(const struct monitor_opts *o, struct sk_error **err);
 int monitor_opts_read(const char *run_dir, struct monitor_opts *ret, struct sk_error **err);
