@@ -18,6 +18,7 @@
 struct logs_print {
 	const struct monitor_log_read_opts *ro;
 	const char *prefix; /* "<id or name> " with several containers */
+	FILE *last;	    /* the stream written last: flushed when the other one is used */
 };
 
 static int print_line(const struct monitor_log_line *line, void *userdata)
@@ -27,9 +28,12 @@ static int print_line(const struct monitor_log_line *line, void *userdata)
 	if (p->prefix && !line->continuation)
 		strbuf_addstr(&sb, p->prefix);
 	monitor_log_line_render(&sb, p->ro, line);
+	/* Buffered, but in order across the two streams. */
 	FILE *out = line->stream == MONITOR_LOG_STDERR ? stderr : stdout;
+	if (p->last && p->last != out)
+		fflush(p->last);
 	fwrite(sb.buf, 1, sb.len, out);
-	fflush(out);
+	p->last = out;
 	strbuf_release(&sb);
 	return 0;
 }
@@ -92,6 +96,8 @@ static int follow(struct ctr_ctx *x, const struct state_container *c, const char
 	for (;;) {
 		if (monitor_log_reader_poll(r, print_line, p, err) < 0)
 			return -1;
+		fflush(stdout);
+		fflush(stderr);
 		if (!still_running(x, c->id))
 			break;
 		if (monitor_log_reader_wait(r, 250, err) < 0)
@@ -121,6 +127,8 @@ int cmd_logs(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	_cleanup_error_ struct sk_error *err = NULL;
 	cli_ctx_ctr(ctx, &x, &err);
 	bool several = list[0] && list[1];
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	for (size_t i = 0; list[i]; i++) {
 		const char *driver;
 		_cleanup_free_ char *path = log_path_of(x, list[i], &driver);
@@ -137,6 +145,8 @@ int cmd_logs(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		struct logs_print p = { .ro = &ro, .prefix = prefix };
 		int r = o->follow ? follow(x, list[i], path, &p, &err)
 				  : monitor_log_read(path, &ro, print_line, &p, &err);
+		fflush(stdout);
+		fflush(stderr);
 		if (r < 0 && err && err->kind != SK_ERR_NOTFOUND)
 			return cli_fail(err);
 		sk_error_free(TAKE_PTR(err));

@@ -177,6 +177,24 @@ static int mounts_add(struct ctr_ctx *x, const struct ctr_create_opts *o, struct
 	return 0;
 }
 
+/* A generated name that happens to be taken is replaced, as podman retries. */
+static int insert_named(struct ctr_ctx *x, const struct ctr_create_opts *o,
+			struct state_container *c, struct sk_error **err)
+{
+	for (int tries = 0;; tries++) {
+		struct sk_error *e = NULL;
+		int r = state_container_insert(x->store->db, c, &e);
+		if (r >= 0 || o->name || e->kind != SK_ERR_EXISTS || tries >= 64) {
+			if (r < 0)
+				*err = e;
+			return r;
+		}
+		sk_error_free(e);
+		free(c->name);
+		c->name = ctr_name_generate();
+	}
+}
+
 int ctr_create(struct ctr_ctx *x, const struct ctr_create_opts *o, const char *image,
 	       char *const *command, const struct image_pull_progress *pull,
 	       struct state_container **ret, struct sk_error **err)
@@ -202,7 +220,7 @@ int ctr_create(struct ctr_ctx *x, const struct ctr_create_opts *o, const char *i
 		ctr_files_remove(x, id);
 		return r;
 	}
-	r = state_container_insert(x->store->db, c, err);
+	r = insert_named(x, o, c, err);
 	if (r >= 0)
 		r = dirs_make(x, id, err);
 	if (r >= 0)

@@ -26,7 +26,7 @@ static int file_add(struct ctr_start_resolved *rs, const char *userdata, const c
 	if (user_mounted(rs, dst))
 		return 0;
 	_cleanup_free_ char *path = xasprintf("%s/%s", userdata, name);
-	int r = fs_write_atomic(path, content, strlen(content), 0644);
+	int r = fs_write_replace(path, content, strlen(content), 0644, false);
 	if (r < 0)
 		return sk_err_system(err, r, "write %s: %s", path, strerror(-r));
 	rs->mounts = xreallocarray(rs->mounts, rs->n_mounts + 1, sizeof(*rs->mounts));

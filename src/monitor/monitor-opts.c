@@ -44,7 +44,7 @@ int monitor_opts_write(const struct monitor_opts *o, struct sk_error **err)
 	json_object_set_new(j, "health_start_period_ns", json_integer(o->health_start_period_ns));
 	_cleanup_free_ char *text = sk_json_dump(j, JSON_INDENT(2));
 	_cleanup_free_ char *path = path_join(o->run_dir, MONITOR_OPTS_NAME);
-	int r = fs_write_atomic(path, text, strlen(text), 0600);
+	int r = fs_write_replace(path, text, strlen(text), 0600, false);
 	if (r < 0)
 		return sk_err_system(err, r, "write '%s': %s", path, strerror(-r));
 	return 0;

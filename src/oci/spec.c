@@ -558,7 +558,7 @@ int oci_spec_write(const json_t *spec, const char *bundle, struct sk_error **err
 {
 	_cleanup_free_ char *path = path_join(bundle, "config.json");
 	_cleanup_free_ char *text = sk_json_dump(spec, JSON_INDENT(2));
-	int r = fs_write_atomic(path, text, strlen(text), 0600);
+	int r = fs_write_replace(path, text, strlen(text), 0600, false);
 	if (r < 0)
 		return sk_err_system(err, r, "write '%s': %s", path, strerror(-r));
 	return 0;

@@ -112,6 +112,8 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (container_id, destination)"
 	");"
 	"CREATE INDEX container_volumes_volume ON container_volumes(volume);",
+	/* 5: ps lists newest first */
+	"CREATE INDEX containers_created ON containers(created);",
 };
 
 int state_schema_count(void)

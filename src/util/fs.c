@@ -101,12 +101,17 @@ ssize_t fd_read_full(int fd, void *buf, size_t len)
 
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
+	return fs_write_replace(path, data, len, mode, true);
+}
+
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync)
+{
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
 	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
 	int r = fd_write_all(fd, data, len);
-	if (r >= 0 && fsync(fd) < 0)
+	if (r >= 0 && sync && fsync(fd) < 0)
 		r = -errno;
 	if (r >= 0 && rename(tmp, path) < 0)
 		r = -errno;
