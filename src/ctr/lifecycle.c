@@ -36,7 +36,7 @@ bool ctr_is_active(const struct state_container *c)
 	       c->state == STATE_CTR_STOPPING;
 }
 
-void ctr_stale_monitor_kill(struct ctr_ctx *x, const char *id)
+void ctr_stale_monitor_kill(struct ctr_ctx *x, const char *id, int recorded_pid)
 {
 	_cleanup_free_ char *run_dir = ctr_run_dir(x, id);
 	_cleanup_free_ char *pid_file = xasprintf("%s/" MONITOR_PID_NAME, run_dir);
@@ -55,7 +55,8 @@ void ctr_stale_monitor_kill(struct ctr_ctx *x, const char *id)
 	bool monitor = false;
 	for (size_t off = 0; off < len; off += strlen(cmd + off) + 1)
 		monitor |= streq(cmd + off, run_dir);
-	if (monitor && pid != getppid())
+	/* A recorded monitor ends by itself once its container is gone. */
+	if (monitor && pid != getppid() && pid != recorded_pid)
 		kill(pid, SIGKILL);
 	unlink(pid_file);
 }
@@ -150,7 +151,7 @@ int ctr_sync_locked(struct ctr_ctx *x, struct state_container *c, struct sk_erro
 		return r;
 	if (c->state == STATE_CTR_CONFIGURED) {
 		/* We hold the lock, so its creator is gone: finish the rollback. */
-		ctr_stale_monitor_kill(x, c->id);
+		ctr_stale_monitor_kill(x, c->id, c->monitor_pid);
 		ctr_files_remove(x, c->id);
 		state_container_delete(x->store->db, c->id, NULL);
 		return sk_err_notfound(err,

@@ -37,7 +37,7 @@ int ctr_remove_locked(struct ctr_ctx *x, struct state_container *c, bool volumes
 	int r = state_container_state_set(x->store->db, c->id, STATE_CTR_REMOVING, err);
 	if (r < 0)
 		return r;
-	ctr_stale_monitor_kill(x, c->id);
+	ctr_stale_monitor_kill(x, c->id, c->monitor_pid);
 	ctr_release_resources(x, c, doc, true);
 	ctr_files_remove(x, c->id);
 	r = state_container_delete(x->store->db, c->id, err);

@@ -24,7 +24,7 @@ void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, c
 /* Kill a monitor of this container that no record knows of (its spawner was killed before it
  * wrote the monitor down), so that a new one can take over. Not our own parent: the exit
  * command runs as the monitor's child. */
-void ctr_stale_monitor_kill(struct ctr_ctx *x, const char *id);
+void ctr_stale_monitor_kill(struct ctr_ctx *x, const char *id, int recorded_pid);
 /* /proc/PID/stat start time, 0 when the process is gone. */
 uint64_t ctr_proc_start_time(pid_t pid);
 /* Is the monitor recorded in c still that process? */

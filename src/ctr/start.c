@@ -206,7 +206,7 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 	struct ctr_start_resolved rs = { 0 };
 	/* What a killed start may have left: its monitor and the runtime's container. */
 	if (!ctr_monitor_alive(c)) {
-		ctr_stale_monitor_kill(x, c->id);
+		ctr_stale_monitor_kill(x, c->id, 0);
 		ctr_release_resources(x, c, doc, true);
 	}
 	int r = rootfs_mount(x, c, err);
