@@ -10,7 +10,7 @@
 #include "util/json-util.h"
 #include "util/strbuf.h"
 
-int cli_container_inspect_json(struct cli_ctx *ctx, const char *name, json_t **ret,
+int cli_container_inspect_json(struct cli_ctx *ctx, const char *name, bool size, json_t **ret,
 			       struct sk_error **err)
 {
 	struct ctr_ctx *x;
@@ -27,7 +27,7 @@ int cli_container_inspect_json(struct cli_ctx *ctx, const char *name, json_t **r
 		*err = e;
 		return -1;
 	}
-	return ctr_inspect_json(x, c, ret, err);
+	return ctr_inspect_json(x, c, size, ret, err);
 }
 
 int cmd_container_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv)
@@ -47,16 +47,16 @@ int cmd_container_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv
 			return rc;
 		for (size_t i = 0; list[i]; i++) {
 			json_t *doc = NULL;
-			if (ctr_inspect_json(x, list[i], &doc, &err) < 0)
+			if (ctr_inspect_json(x, list[i], o->size, &doc, &err) < 0)
 				return cli_fail(err);
 			json_array_append_new(all, doc);
 		}
 	}
 	for (int i = 0; i < argc; i++) {
 		json_t *doc = NULL;
-		int r = cli_container_inspect_json(ctx, argv[i], &doc, &err);
+		int r = cli_container_inspect_json(ctx, argv[i], o->size, &doc, &err);
 		if (r > 0)
-			rc = cli_failf("no such container %s", argv[i]);
+			rc = cli_failf("inspecting object: no such container %s", argv[i]);
 		else if (r < 0)
 			rc = cli_fail_take(&err);
 		else

@@ -196,7 +196,7 @@ int cmd_wait(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 					     "stopping",   NULL };
 	STRV_FOREACH (cnd, o->conditions)
 		if (!strv_contains((char **)known, *cnd))
-			return cli_failf("%s: invalid condition", *cnd);
+			return cli_failf("unknown container state: %s: invalid argument", *cnd);
 	for (size_t i = 0; list[i]; i++) {
 		int code;
 		if (ctr_wait(x, list[i]->id, o->conditions, &code, &err) < 0)

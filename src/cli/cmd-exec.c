@@ -7,6 +7,7 @@
 #include "cli/ctr-context.h"
 #include "ctr/exec.h"
 #include "ctr/healthcheck.h"
+#include "util/digest.h"
 #include "util/strv.h"
 
 int cmd_exec(struct cli_ctx *ctx, void *opts, int argc, char **argv)
@@ -47,6 +48,12 @@ int cmd_exec(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		return cli_fail(err);
 	if (x->event)
 		x->event(x->event_userdata, list[0], "exec", NULL);
+	if (o->detach) {
+		/* podman prints the exec session's ID; sessions are not kept (yet), the ID is new */
+		char id[DIGEST_HEX_LEN + 1];
+		random_hex_id(id);
+		puts(id);
+	}
 	return code;
 }
 

@@ -41,7 +41,7 @@ static bool volume_inspect(struct store *s, const char *name, json_t **ret)
 
 /* Inspect each name; podman prints what it found ("[]" at worst) before the first error. */
 static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, char **argv,
-			  const char *err_prefix, const char *type)
+			  const char *err_prefix, const char *type, bool size)
 {
 	bool containers = type && (streq(type, "all") || streq(type, "container"));
 	bool images = !type || streq(type, "all") || streq(type, "image");
@@ -56,7 +56,7 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 		json_t *doc = NULL;
 		struct sk_error *e = NULL;
 		if (containers) {
-			int r = cli_container_inspect_json(ctx, argv[i], &doc, &e);
+			int r = cli_container_inspect_json(ctx, argv[i], size, &doc, &e);
 			if (r == 0) {
 				json_array_append_new(all, doc);
 				continue;
@@ -126,7 +126,7 @@ static int inspect_images(struct cli_ctx *ctx, const char *format, int argc, cha
 int cmd_image_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct image_inspect_opts *o = opts_;
-	return inspect_images(ctx, o->format, argc, argv, "inspecting object", "image");
+	return inspect_images(ctx, o->format, argc, argv, "inspecting object", "image", false);
 }
 
 int cmd_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -135,7 +135,19 @@ int cmd_inspect(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	const char *type = o->type ? o->type : "all";
 	if (!streq(type, "image") && !streq(type, "all") && !streq(type, "container"))
 		return cli_failf("invalid type \"%s\": must be one of all, container, image", type);
-	return inspect_images(ctx, o->format, argc, argv, NULL, type);
+	if (o->latest) {
+		/* the newest container, as podman's --latest */
+		_cleanup_(state_container_list_freep) struct state_container **list = NULL;
+		bool failed = false;
+		int rc = cli_ctr_targets(ctx, 0, NULL, false, true, false, &list, &failed);
+		if (rc != 0 || !list[0])
+			return rc ? rc : cli_failf("no containers to inspect");
+		char *names[] = { list[0]->id, NULL };
+		return inspect_images(ctx, o->format, 1, names, NULL, "container", o->size);
+	}
+	if (argc == 0)
+		return cli_failf("inspect requires at least one name or ID, or --latest");
+	return inspect_images(ctx, o->format, argc, argv, NULL, type, o->size);
 }
 
 /* podman's events for a removal: "untag" per name, then "remove" named as the user named it

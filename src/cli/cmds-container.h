@@ -135,7 +135,7 @@ struct container_inspect_opts {
 int cmd_container_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv);
 /* `inspect` of one name: a container's document when it is one (0), 1 when no container has
  * that name, < 0 on error. */
-int cli_container_inspect_json(struct cli_ctx *ctx, const char *name, json_t **ret,
+int cli_container_inspect_json(struct cli_ctx *ctx, const char *name, bool size, json_t **ret,
 			       struct sk_error **err);
 
 struct exec_opts {

@@ -53,6 +53,7 @@ struct inspect_opts {
 	char *format;
 	char *type;
 	bool size;
+	bool latest;
 };
 int cmd_inspect(struct cli_ctx *ctx, void *opts, int argc, char **argv);
 

@@ -73,6 +73,8 @@ static const struct cli_option image_inspect_options[] = {
 
 static const struct cli_option inspect_options[] = {
 	FORMAT_OPT(inspect_opts, "Format the output using the given Go template"),
+	{ "latest", 'l', CLI_OPT_BOOL, O(inspect_opts, latest),
+	  "Act on the latest container selkie is aware of", NULL, 0 },
 	{ "size", 's', CLI_OPT_BOOL, O(inspect_opts, size), "Display total file size", NULL, 0 },
 	{ "type", 't', CLI_OPT_STRING, O(inspect_opts, type),
 	  "Specify inspect-object type (\"image\", \"all\")", "\"all\"", 0 },
@@ -688,7 +690,7 @@ static const struct cli_command root_commands[] = {
 	  .opts_size = sizeof(struct info_opts) },
 	{ .name = "inspect",
 	  .handler = cmd_inspect,
-	  .min_args = 1,
+	  .min_args = 0,
 	  .max_args = -1,
 	  .usage = "[options] {CONTAINER|IMAGE|POD|NETWORK|VOLUME} [...]",
 	  .summary = "Display the configuration of object denoted by ID",

@@ -143,6 +143,11 @@ void cli_template_times(json_t *obj, const char *const *fields)
 	for (const char *const *f = fields; *f; f++) {
 		json_t *v = json_object_get(obj, *f);
 		int64_t ns;
+		if (json_is_string(v) && strncmp(json_string_value(v), "0001-01-01T", 11) == 0) {
+			/* Go's zero time (never started, not finished) */
+			json_object_set_new(obj, *f, json_string("0001-01-01 00:00:00 +0000 UTC"));
+			continue;
+		}
 		if (!json_is_string(v) || time_parse_rfc3339(json_string_value(v), &ns) < 0)
 			continue;
 		_cleanup_free_ char *go = time_format_go(ns);

@@ -188,7 +188,7 @@ static int loop(struct attach_state *st, int sigfd)
 		if (p[2].revents) {
 			struct signalfd_siginfo si;
 			if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && o->tty)
-				resize_send(st->sock, o->in_fd);
+				resize_send(st->sock, o->in_fd >= 0 ? o->in_fd : STDIN_FILENO);
 		}
 	}
 }
@@ -202,13 +202,15 @@ int ctr_attach_stream(int sock, const struct ctr_attach_opts *o, struct ctr_atta
 		return r;
 	if (o->in_fd < 0)
 		st.n_keys = 0;
-	bool raw = o->tty && o->in_fd >= 0 && isatty(o->in_fd);
+	/* Our terminal passes the pty's bytes through untouched, with -i or without. */
+	int term = o->in_fd >= 0 ? o->in_fd : STDIN_FILENO;
+	bool raw = o->tty && isatty(term);
 	struct termios saved;
-	if (raw && tcgetattr(o->in_fd, &saved) == 0) {
+	if (raw && tcgetattr(term, &saved) == 0) {
 		struct termios t = saved;
 		cfmakeraw(&t);
-		tcsetattr(o->in_fd, TCSANOW, &t);
-		resize_send(sock, o->in_fd);
+		tcsetattr(term, TCSANOW, &t);
+		resize_send(sock, term);
 	} else {
 		raw = false;
 	}
@@ -222,7 +224,7 @@ int ctr_attach_stream(int sock, const struct ctr_attach_opts *o, struct ctr_atta
 		close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (raw)
-		tcsetattr(o->in_fd, TCSANOW, &saved);
+		tcsetattr(term, TCSANOW, &saved);
 	if (r < 0)
 		return sk_err_system(err, r, "attach: %s", strerror(-r));
 	*ret = (struct ctr_attach_result){

@@ -192,7 +192,8 @@ int ctr_exec_io_run(char *const *args, const char *id, const struct ctr_exec_io_
 	int errp[2];
 	if (pipe2(errp, O_CLOEXEC) < 0)
 		return -errno;
-	bool raw = o->tty && o->interactive && isatty(STDIN_FILENO);
+	/* Our terminal passes the pty's bytes through untouched, -i or not (podman). */
+	bool raw = o->tty && isatty(STDIN_FILENO);
 	struct termios saved;
 	if (raw && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		struct termios t = saved;

@@ -7,6 +7,8 @@
 
 #include "ctr/config-doc.h"
 #include "oci/spec-defaults.h"
+#include "state/images.h"
+#include "util/fs.h"
 #include "util/json-util.h"
 #include "util/strv.h"
 #include "util/timeutil.h"
@@ -64,7 +66,21 @@ static json_t *mounts_json(const json_t *doc)
 	return arr;
 }
 
-int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, json_t **ret,
+static void sizes_add(struct ctr_ctx *x, const struct state_container *c, json_t *o)
+{
+	_cleanup_free_ char *dir = ctr_dir(x, c->id);
+	_cleanup_free_ char *diff = xasprintf("%s/diff", dir);
+	unsigned long long rw = 0;
+	fs_disk_usage(diff, false, &rw);
+	_cleanup_state_image_ struct state_image *img = NULL;
+	uint64_t image_size = 0;
+	if (state_image_get(x->store->db, c->image_id, &img, NULL) >= 0)
+		image_size = img->size;
+	json_object_set_new(o, "SizeRw", json_integer((json_int_t)rw));
+	json_object_set_new(o, "SizeRootFs", json_integer((json_int_t)(rw + image_size)));
+}
+
+int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, bool size, json_t **ret,
 		     struct sk_error **err)
 {
 	_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
@@ -132,6 +148,8 @@ int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, json_t 
 		sk_json_set_str(lc, "Path", p ? p : def);
 	}
 	json_object_set_new(o, "HostConfig", hc);
+	if (size)
+		sizes_add(x, c, o);
 	*ret = o;
 	return 0;
 }

@@ -8,5 +8,6 @@
 #include "ctr/ctr.h"
 #include "util/error.h"
 
-int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, json_t **ret,
+/* size: also SizeRw (the writable layer) and SizeRootFs (with the image), as --size. */
+int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, bool size, json_t **ret,
 		     struct sk_error **err);

@@ -204,16 +204,19 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 	sk_json_set_str(priv, "Name", c->name);
 	sk_json_set_str(priv, "Id", c->id);
 	struct ctr_start_resolved rs = { 0 };
+	/* A start killed between the runtime's create and start left a created container with
+	 * its monitor waiting: only `runtime start` is missing. */
+	bool created = c->state == STATE_CTR_CREATED && c->pid > 0 && ctr_monitor_alive(c);
 	/* What a killed start may have left: its monitor and the runtime's container. */
-	if (!ctr_monitor_alive(c)) {
+	if (!created && !ctr_monitor_alive(c)) {
 		ctr_stale_monitor_kill(x, c->id, 0);
 		ctr_release_resources(x, c, doc, true);
 	}
-	int r = rootfs_mount(x, c, err);
-	if (r >= 0)
+	int r = created ? 0 : rootfs_mount(x, c, err);
+	if (r >= 0 && !created)
 		r = bundle_write(x, c, doc, &rs, err);
-	pid_t pid = 0, monitor_pid = 0;
-	if (r >= 0)
+	pid_t pid = c->pid, monitor_pid = c->monitor_pid;
+	if (r >= 0 && !created)
 		r = ctr_monitor_launch(x, c, doc, &pid, &monitor_pid, err);
 	resolved_release(&rs);
 	free(rs.netns_path);
@@ -226,7 +229,7 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 	rt.state = STATE_CTR_CREATED;
 	rt.pid = pid;
 	rt.monitor_pid = monitor_pid;
-	rt.monitor_start = ctr_proc_start_time(monitor_pid);
+	rt.monitor_start = created ? c->monitor_start : ctr_proc_start_time(monitor_pid);
 	rt.stopped_by_user = false;
 	r = state_container_runtime_set(x->store->db, c->id, &rt, err);
 	if (r >= 0 && hooks && hooks->before_start)
