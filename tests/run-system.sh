@@ -16,6 +16,14 @@ cleanup() {
 trap cleanup EXIT
 
 [[ -x $SELKIE_BIN ]] || { echo "run-system: $SELKIE_BIN not built" >&2; exit 1; }
+# crun refuses a cgroup v1 host whose unified hierarchy still holds hugetlb (HOST-NOTES.md):
+# give hugetlb a v1 hierarchy of its own, as an administrator would, so the suite runs containers
+# through crun (and through runc where a test asks). Idempotent.
+if grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null; then
+	{ mkdir -p /sys/fs/cgroup/hugetlb &&
+		mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb; } ||
+		echo "run-system: could not mount hugetlb on cgroup v1; crun may refuse this host" >&2
+fi
 mkdir -p "$work"
 "$top/tests/fixtures/build-images.sh" "$work/images"
 "$top/tests/fixtures/registry.sh" start "$regdir"

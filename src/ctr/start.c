@@ -8,6 +8,7 @@
 #include "ctr/ctr.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -194,6 +195,13 @@ static int bundle_write(struct ctr_ctx *x, const struct state_container *c, cons
 	return r;
 }
 
+/* The runtime's exec.fifo is there until the container's process is started. */
+static bool fs_exists_at_pidfifo(const struct ctr_runtime *rt, const char *id)
+{
+	_cleanup_free_ char *fifo = xasprintf("%s/%s/exec.fifo", rt->root, id);
+	return fs_exists(fifo);
+}
+
 int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 		     const struct ctr_start_hooks *hooks, struct sk_error **err)
 {
@@ -239,6 +247,12 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 		r = sk_err_corrupt(err, "container %.12s: no runtime recorded", c->id);
 	if (r >= 0)
 		r = ctr_runtime_run1(&runtime, "start", c->id, err);
+	if (r < 0 && created && kill(c->pid, 0) == 0 && !fs_exists_at_pidfifo(&runtime, c->id)) {
+		/* The killed start got as far as `runtime start`: it runs already. */
+		sk_error_free(*err);
+		*err = NULL;
+		r = 0;
+	}
 	if (r < 0) {
 		if (runtime.root)
 			ctr_runtime_run(&runtime, (char *[]){ "delete", "--force", c->id, NULL },

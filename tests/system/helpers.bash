@@ -43,9 +43,80 @@ teardown() {
 	selkie_test_teardown
 }
 
-# Whatever a test started is gone when it ends; stores are removed with the temp dir.
+# Whatever a test started is gone when it ends; stores are removed with the temp dir. Every
+# container the test left is removed (stopped first); a mount or a process (monitor, runtime)
+# of this test's storage that is still there afterwards fails the test, and is then cleared.
 selkie_test_teardown() {
-	:
+	if [[ -d ${SELKIE_TEST_ROOT:-/nonexistent} ]]; then
+		"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
+			rm -af -t 0 >/dev/null 2>&1 || true
+	fi
+	[[ -n ${BATS_TEST_TMPDIR:-} ]] || return 0
+	local left=0 m p
+	# A monitor finishes its cleanup just after the container is gone: give it a moment.
+	wait_until 5 test_processes_gone 2>/dev/null || true
+	for p in $(test_processes); do
+		echo "# process left behind: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" >&2
+		kill -9 "$p" 2>/dev/null || true
+		left=1
+	done
+	# The (now empty) cgroups of what was killed: the host keeps them otherwise.
+	if ((left)); then
+		sleep 0.2
+		for p in "$SELKIE_TEST_RUNROOT"/containers/*; do
+			rmdir /sys/fs/cgroup/*/selkie/"${p##*/}" 2>/dev/null || true
+		done
+	fi
+	for m in $(awk -v dir="$BATS_TEST_TMPDIR/" 'index($5, dir) == 1 { print $5 }' \
+		/proc/self/mountinfo | sort -r); do
+		echo "# mount left behind: $m" >&2
+		umount -l "$m" 2>/dev/null || true
+		left=1
+	done
+	return "$left"
+}
+
+# test_processes: PIDs of processes whose command line names this test's run root (monitors,
+# runtime processes), one a line.
+test_processes() {
+	local f p
+	[[ -n ${SELKIE_TEST_RUNROOT:-} ]] || return 0
+	for f in $(grep -laF -- "$SELKIE_TEST_RUNROOT/" /proc/[0-9]*/cmdline 2>/dev/null); do
+		p=${f#/proc/}
+		p=${p%/cmdline}
+		[[ $p != "$$" && $p != "$BASHPID" ]] && echo "$p"
+	done
+	return 0
+}
+
+test_processes_gone() {
+	[[ -z $(test_processes) ]]
+}
+
+# wait_until TIMEOUT_SECONDS COMMAND...: poll COMMAND every 0.05 s until it succeeds; fail
+# with a message when it has not within the timeout.
+wait_until() {
+	local timeout=$1 deadline
+	shift
+	deadline=$(($(date +%s%N) + timeout * 1000000000))
+	until "$@" >/dev/null 2>&1; do
+		if (($(date +%s%N) > deadline)); then
+			echo "# timed out after ${timeout}s waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# ctr_field CONTAINER GO-TEMPLATE: what `selkie inspect --format` prints (empty on failure).
+ctr_field() {
+	"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
+		container inspect --format "$2" "$1" 2>/dev/null
+}
+
+# ctr_status_is CONTAINER STATUS: the container's .State.Status is STATUS (for wait_until).
+ctr_status_is() {
+	[[ $(ctr_field "$1" '{{.State.Status}}') == "$2" ]]
 }
 
 # run_selkie [expected_rc] args...: run selkie with the test's storage, check the exit code
