@@ -84,6 +84,11 @@ static const char *const cap_names[] = {
 	"CHECKPOINT_RESTORE",
 };
 
+const char *oci_cap_name(unsigned n)
+{
+	return n < ELEMENTSOF(cap_names) ? cap_names[n] : NULL;
+}
+
 int oci_cap_normalize(const char *name, char **ret)
 {
 	const char *bare = name;

@@ -24,6 +24,8 @@ extern const char *const oci_env_default[];
 #define OCI_NOFILE_DEFAULT 1048576ULL
 #define OCI_NPROC_DEFAULT 32768ULL
 
+/* The name (without "CAP_") of capability number n, NULL past the last one known. */
+const char *oci_cap_name(unsigned n);
 /* Canonical "CAP_X" for "x", "X", "cap_x" or "CAP_X"; -EINVAL for an unknown name. */
 int oci_cap_normalize(const char *name, char **ret);
 /* Every capability the kernel knows that this process can grant (its bounding set), as podman

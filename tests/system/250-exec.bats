@@ -165,12 +165,6 @@ end"
 	assert_equal "$(cat -A <<<"$output")" 'hi^M$'
 }
 
-require_script() {
-	if ! command -v script >/dev/null; then
-		skip "needs script(1) from bsdutils to drive a terminal"
-	fi
-}
-
 @test "exec through runc: exit code, user, stdin and working directory" {
 	require_registry
 	running --runtime runc

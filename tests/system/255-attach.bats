@@ -42,12 +42,6 @@ in_terminal() {
 	run bash -c "($1) | timeout 30 script -q -e -c '$2' /dev/null"
 }
 
-require_script() {
-	if ! command -v script >/dev/null; then
-		skip "needs script(1) from bsdutils to drive a terminal"
-	fi
-}
-
 @test "attach shows what a running container writes from then on, and ends with its exit code" {
 	require_registry
 	run_selkie run -d --name ticker "$BUSYBOX" sh -c 'echo early; i=0; while [ $i -lt 8 ]; do

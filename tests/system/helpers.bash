@@ -203,6 +203,13 @@ require_root() {
 	fi
 }
 
+# require_script: terminal tests drive a pty with script(1) (bsdutils, always installed).
+require_script() {
+	if ! command -v script >/dev/null; then
+		skip "needs script(1) from bsdutils to drive a terminal"
+	fi
+}
+
 # require_podman: interoperability tests compare with podman (scripts/install-deps.sh installs it).
 require_podman() {
 	if ! command -v podman >/dev/null; then
