@@ -102,7 +102,8 @@ static char *caps_format(uint64_t mask)
 		return xstrdup("full");
 	for (unsigned i = 0; i < 64; i++)
 		if (mask & (UINT64_C(1) << i))
-			names[n++] = i <= TOP_CAP_LAST && oci_cap_name(i) ? oci_cap_name(i) : "unknown";
+			names[n++] =
+				i <= TOP_CAP_LAST && oci_cap_name(i) ? oci_cap_name(i) : "unknown";
 	if (n == 0)
 		return xstrdup("none");
 	qsort(names, n, sizeof(*names), str_cmp);
