@@ -74,6 +74,14 @@ int ctr_kill(struct ctr_ctx *x, struct state_container *c, int signo, struct sk_
 	r = runtime_signal(x, c, signo, false, err);
 	if (r < 0)
 		return r;
+	if (c->state == STATE_CTR_PAUSED && signo == SIGKILL) {
+		/* A frozen process dies only once thawed (podman resumes it too). */
+		_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
+		struct ctr_runtime runtime = { 0 };
+		if (ctr_runtime_from_doc(x, doc, &runtime) >= 0)
+			ctr_runtime_run1(&runtime, "resume", c->id, NULL);
+		ctr_runtime_release(&runtime);
+	}
 	if (signo == SIGKILL || signo == SIGTERM || signo == SIGINT) {
 		struct state_ctr_runtime rt;
 		state_container_runtime_get(c, &rt);

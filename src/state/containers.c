@@ -99,8 +99,27 @@ static int name_owner(struct state_db *db, const char *name, char **ret_id, stru
 	return 0;
 }
 
+static int insert_locked(struct state_db *db, const struct state_container *c,
+			 struct sk_error **err);
+
 int state_container_insert(struct state_db *db, const struct state_container *c,
 			   struct sk_error **err)
+{
+	/* The name check and the insert in one write transaction, so that of two creates of
+	 * one name the second sees the first's row. */
+	int r = state_db_begin(db, err);
+	if (r < 0)
+		return r;
+	r = insert_locked(db, c, err);
+	if (r >= 0)
+		r = state_db_commit(db, err);
+	if (r < 0)
+		state_db_rollback(db);
+	return r;
+}
+
+static int insert_locked(struct state_db *db, const struct state_container *c,
+			 struct sk_error **err)
 {
 	_cleanup_free_ char *owner = NULL;
 	int r = name_owner(db, c->name, &owner, err);
