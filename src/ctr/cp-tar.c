@@ -226,34 +226,6 @@ static int other_write(struct writer *w, int dfd, const char *name, const char *
 static int node_write(struct writer *w, int dfd, const char *name, const char *rel, unsigned depth,
 		      struct sk_error **err);
 
-/* The sorted names of a directory. -errno. */
-static int dir_list(int fd, char ***ret)
-{
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		close(dfd);
-		return -errno;
-	}
-	char **v = strv_new(NULL);
-	struct dirent *de;
-	errno = 0;
-	while ((de = readdir(dir)))
-		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-			strv_push(&v, de->d_name);
-	int r = errno ? -errno : 0;
-	closedir(dir);
-	if (r < 0) {
-		strv_free(v);
-		return r;
-	}
-	strv_sort(v);
-	*ret = v;
-	return 0;
-}
-
 static int dir_write(struct writer *w, int dfd, const char *name, const char *rel,
 		     const struct stat *st, unsigned depth, struct sk_error **err)
 {
@@ -269,7 +241,7 @@ static int dir_write(struct writer *w, int dfd, const char *name, const char *re
 			return r;
 	}
 	_cleanup_strv_free_ char **names = NULL;
-	int r = dir_list(fd, &names);
+	int r = fs_dir_names_sorted(fd, &names);
 	if (r < 0)
 		return write_fail(w, rel, r, "read directory", err);
 	STRV_FOREACH (n, names) {

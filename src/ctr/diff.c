@@ -20,6 +20,7 @@
 #include "store/layer-store.h"
 #include "store/layer-unpack.h"
 #include "store/safe-path.h"
+#include "util/fs.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -125,34 +126,6 @@ static int diff_fail(const char *rel, int e, const char *what, struct sk_error *
 	return sk_err_system(err, e, "diff: \"/%s\": %s: %s", rel, what, strerror(e));
 }
 
-/* The sorted names of a directory. -errno. */
-static int list_dir(int fd, char ***ret)
-{
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		close(dfd);
-		return -errno;
-	}
-	char **v = strv_new(NULL);
-	struct dirent *de;
-	errno = 0;
-	while ((de = readdir(dir)))
-		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-			strv_push(&v, de->d_name);
-	int r = errno ? -errno : 0;
-	closedir(dir);
-	if (r < 0) {
-		strv_free(v);
-		return r;
-	}
-	strv_sort(v);
-	*ret = v;
-	return 0;
-}
-
 /* ---- overlay ---- */
 
 /* The entry rel in the layers below: 1 (st filled) when the topmost layer that has it does
@@ -193,7 +166,7 @@ static int opaque_deletions(struct differ *d, struct dir *dir, char *const *name
 		_cleanup_close_ int fd =
 			safe_path_open(d->lowers[i], dir->rel, O_RDONLY | O_DIRECTORY, 0);
 		_cleanup_strv_free_ char **lnames = NULL;
-		if (fd < 0 || list_dir(fd, &lnames) < 0)
+		if (fd < 0 || fs_dir_names_sorted(fd, &lnames) < 0)
 			continue;
 		STRV_FOREACH (n, lnames) {
 			struct stat st;
@@ -260,7 +233,7 @@ static int overlay_walk(struct differ *d, int fd, struct dir *dir, bool below, u
 	if (depth > DIFF_MAX_DEPTH)
 		return diff_fail(dir->rel, ELOOP, "directories nested too deeply", err);
 	_cleanup_strv_free_ char **names = NULL;
-	int r = list_dir(fd, &names);
+	int r = fs_dir_names_sorted(fd, &names);
 	if (r < 0)
 		return diff_fail(dir->rel, r, "read directory", err);
 	if (below && dir->rel[0] && dir_is_opaque(d, fd)) {
@@ -344,9 +317,9 @@ static int apply_walk(struct differ *d, int fd, int ofd, struct dir *dir, unsign
 		return diff_fail(dir->rel, ELOOP, "directories nested too deeply", err);
 	_cleanup_strv_free_ char **names = NULL;
 	_cleanup_strv_free_ char **onames = NULL;
-	int r = list_dir(fd, &names);
+	int r = fs_dir_names_sorted(fd, &names);
 	if (r >= 0 && ofd >= 0)
-		r = list_dir(ofd, &onames);
+		r = fs_dir_names_sorted(ofd, &onames);
 	if (r < 0)
 		return diff_fail(dir->rel, r, "read directory", err);
 	STRV_FOREACH (n, onames) {

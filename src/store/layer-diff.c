@@ -127,42 +127,6 @@ static char *rel_join(const char *dir, const char *name)
 
 /* ---- reading the tree ---- */
 
-/* The sorted names of a directory. -errno. */
-static int list_dir(int fd, char ***ret)
-{
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		close(dfd);
-		return -errno;
-	}
-	char **v = xnew(char *, 1);
-	size_t n = 0, alloc = 1;
-	struct dirent *de;
-	errno = 0;
-	while ((de = readdir(dir))) {
-		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if (n + 1 >= alloc) {
-			alloc *= 2;
-			v = xreallocarray(v, alloc, sizeof(char *));
-		}
-		v[n++] = xstrdup(de->d_name);
-		v[n] = NULL;
-	}
-	int r = errno ? -errno : 0;
-	closedir(dir);
-	if (r < 0) {
-		strv_free(v);
-		return r;
-	}
-	strv_sort(v);
-	*ret = v;
-	return 0;
-}
-
 static bool xattr_wanted(const char *name)
 {
 	if (streq(name, "security.capability"))
@@ -544,10 +508,10 @@ static int walk_dir(struct differ *d, struct frame *f, int odfd, struct sk_error
 	_cleanup_strv_free_ char **names = NULL;
 	_cleanup_strv_free_ char **onames = NULL;
 
-	int r = list_dir(f->fd, &names);
+	int r = fs_dir_names_sorted(f->fd, &names);
 	if (r < 0)
 		return diff_fail(f->rel, r, "read directory", err);
-	if (odfd >= 0 && (r = list_dir(odfd, &onames)) < 0)
+	if (odfd >= 0 && (r = fs_dir_names_sorted(odfd, &onames)) < 0)
 		return diff_fail(f->rel, r, "read directory in the parent layer", err);
 	for (size_t i = 0, j = 0; names[i] || (onames && onames[j]);) {
 		int c = !names[i] ? 1 : !(onames && onames[j]) ? -1 : strcmp(names[i], onames[j]);

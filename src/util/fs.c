@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "strv.h"
 #include "xalloc.h"
 
 int fs_mkdir_p(const char *path, mode_t mode)
@@ -306,4 +307,32 @@ int fs_copy_file(const char *src, const char *dst, mode_t mode)
 		if (r < 0)
 			return r;
 	}
+}
+
+int fs_dir_names_sorted(int fd, char ***ret)
+{
+	/* A new fd of our own: fdopendir() takes it over, and the caller keeps fd. */
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	DIR *dir = fdopendir(dfd);
+	if (!dir) {
+		close(dfd);
+		return -errno;
+	}
+	char **v = strv_new(NULL);
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(dir)))
+		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+			strv_push(&v, de->d_name);
+	int r = errno ? -errno : 0;
+	closedir(dir);
+	if (r < 0) {
+		strv_free(v);
+		return r;
+	}
+	strv_sort(v);
+	*ret = v;
+	return 0;
 }

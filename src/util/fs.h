@@ -29,6 +29,9 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
  * files, its bundle), which a crash may lose but never leaves half-written. */
 int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync);
 /* Remove a tree; a missing path is not an error. Does not cross mount points. */
+/* The names in the directory fd (without "." and ".."), sorted; fd stays the caller's.
+ * -errno. */
+int fs_dir_names_sorted(int fd, char ***ret);
 int fs_rm_rf(const char *path);
 int fs_rm_rf_at(int dirfd, const char *name);
 /* Write the whole buffer, retrying short writes. */
