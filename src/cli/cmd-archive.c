@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/cmds.h"
+#include "cli/ctr-context.h"
 #include "cli/events-emit.h"
 #include "image/lookup.h"
 #include "image/save-load.h"
@@ -33,6 +34,11 @@ static void on_copy(void *userdata, enum image_copy_event ev, const char *digest
 }
 
 static const struct image_copy_progress copy_progress = { .event = on_copy };
+
+const struct image_copy_progress *cli_copy_progress(void)
+{
+	return &copy_progress;
+}
 
 int cmd_save(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {

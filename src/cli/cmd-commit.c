@@ -9,29 +9,6 @@
 #include "ctr/commit.h"
 #include "util/fs.h"
 
-static void on_copy(void *userdata, enum image_copy_event ev, const char *digest)
-{
-	(void)userdata;
-	switch (ev) {
-	case IMAGE_COPY_SIGNATURES:
-		fputs("Getting image source signatures\n", stderr);
-		break;
-	case IMAGE_COPY_BLOB:
-		fprintf(stderr, "Copying blob %s\n", digest);
-		break;
-	case IMAGE_COPY_CONFIG:
-		fprintf(stderr, "Copying config %s\n", digest);
-		break;
-	case IMAGE_COPY_MANIFEST:
-		fputs("Writing manifest to image destination\nStoring signatures\n", stderr);
-		break;
-	default:
-		break;
-	}
-}
-
-static const struct image_copy_progress commit_progress = { .event = on_copy };
-
 int cmd_commit(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct commit_opts *o = opts_;
@@ -53,7 +30,7 @@ int cmd_commit(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		.pause = o->pause,
 		.docker_format = streq(format, "docker"),
 		.include_volumes = o->include_volumes,
-		.progress = o->quiet ? NULL : &commit_progress,
+		.progress = o->quiet ? NULL : cli_copy_progress(),
 	};
 	_cleanup_free_ char *id = NULL;
 	if (ctr_commit(x, c, &co, &id, &err) < 0)

@@ -12,6 +12,8 @@ int cli_ctx_ctr(struct cli_ctx *ctx, struct ctr_ctx **ret, struct sk_error **err
 void cli_ctr_release(struct cli_ctx *ctx);
 /* pull's progress lines on stderr, for commands that pull on the way (run, create). */
 const struct image_pull_progress *cli_pull_progress(void);
+/* save's "Copying blob ..." lines on stderr (cmd-archive.c), for commit too. */
+const struct image_copy_progress *cli_copy_progress(void);
 
 /* What the user typed for c among names (podman echoes it), or c's ID. */
 const char *cli_ctr_given_name(char *const *names, int n, const struct state_container *c);
