@@ -112,6 +112,10 @@ int time_parse_rfc3339(const char *s, int64_t *ret_ns)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	time_t t = timegm(&tm);
+	/* Nanoseconds in an int64 reach from 1677 to 2262: Go's zero time (year 1) is outside. */
+	if ((int64_t)t - offset <= INT64_MIN / 1000000000LL ||
+	    (int64_t)t - offset >= INT64_MAX / 1000000000LL)
+		return -ERANGE;
 	*ret_ns = ((int64_t)t - offset) * 1000000000LL + frac;
 	return 0;
 }

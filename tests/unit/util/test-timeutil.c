@@ -29,6 +29,9 @@ static void test_time_parse_rfc3339_roundtrip(void **state)
 	assert_int_equal(off, ns);
 	assert_int_equal(time_parse_rfc3339("2026-13-01T00:00:00Z", &ns), -EINVAL);
 	assert_int_equal(time_parse_rfc3339("yesterday", &ns), -EINVAL);
+	/* Go's zero time does not fit nanoseconds in an int64 */
+	assert_int_equal(time_parse_rfc3339("0001-01-01T00:00:00Z", &ns), -ERANGE);
+	assert_int_equal(time_parse_rfc3339("2300-01-01T00:00:00Z", &ns), -ERANGE);
 }
 
 static void test_time_human_ago_buckets(void **state)
