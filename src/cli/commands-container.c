@@ -19,6 +19,13 @@
 	  0 },                                                                                         \
 		{ "attach", 'a', CLI_OPT_STRV, O(st, c.attach), "Attach to STDIN, STDOUT or STDERR",   \
 		  NULL,	    0 },                                                                       \
+		{ "add-host",                                                                          \
+		  0,                                                                                   \
+		  CLI_OPT_STRV_CSV,                                                                    \
+		  O(st, c.add_host),                                                                   \
+		  "Add a custom host-to-IP mapping (host:ip)",                                         \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
 		{ "cap-add",                                                                           \
 		  0,                                                                                   \
 		  CLI_OPT_STRV_CSV,                                                                    \
@@ -100,6 +107,16 @@
 		  0 },                                                                                 \
 		{ "device", 0, CLI_OPT_STRV, O(st, c.device), "Add a host device to the container",    \
 		  NULL,	    0 },                                                                       \
+		{ "dns", 0, CLI_OPT_STRV_CSV, O(st, c.dns), "Set custom DNS servers", NULL, 0 },       \
+		{ "dns-option", 0, CLI_OPT_STRV, O(st, c.dns_option), "Set custom DNS options",        \
+		  NULL,		0 },                                                                   \
+		{ "dns-search",                                                                        \
+		  0,                                                                                   \
+		  CLI_OPT_STRV_CSV,                                                                    \
+		  O(st, c.dns_search),                                                                 \
+		  "Set custom DNS search domains",                                                     \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
 		{ "entrypoint",                                                                        \
 		  0,                                                                                   \
 		  CLI_OPT_STRING,                                                                      \
@@ -123,6 +140,8 @@
 		  "Use all current host environment variables in container",                           \
 		  NULL,                                                                                \
 		  0 },                                                                                 \
+		{ "expose", 0, CLI_OPT_STRV, O(st, c.expose), "Expose a port or a range of ports",     \
+		  NULL,	    0 },                                                                       \
 		{ "group-add",                                                                         \
 		  0,                                                                                   \
 		  CLI_OPT_STRV,                                                                        \
@@ -193,6 +212,13 @@
 		  "Keep STDIN open even if not attached",                                              \
 		  NULL,                                                                                \
 		  0 },                                                                                 \
+		{ "ip",                                                                                \
+		  0,                                                                                   \
+		  CLI_OPT_STRING,                                                                      \
+		  O(st, c.ip),                                                                         \
+		  "Specify a static IPv4 address for the container",                                   \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
 		{ "ipc", 0, CLI_OPT_STRING, O(st, c.ipc), "IPC namespace to use", NULL, 0 },           \
 		{ "label", 'l', CLI_OPT_STRV, O(st, c.labels), "Set metadata on container", NULL, 0 }, \
 		{ "label-file",                                                                        \
@@ -210,6 +236,13 @@
 		  "\"k8s-file\"",                                                                      \
 		  0 },                                                                                 \
 		{ "log-opt", 0, CLI_OPT_STRV, O(st, c.log_opt), "Logging driver options", NULL, 0 },   \
+		{ "mac-address",                                                                       \
+		  0,                                                                                   \
+		  CLI_OPT_STRING,                                                                      \
+		  O(st, c.mac_address),                                                                \
+		  "Container MAC address (e.g. 92:d0:c6:0a:29:33)",                                    \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
 		{ "memory",                                                                            \
 		  'm',                                                                                 \
 		  CLI_OPT_STRING,                                                                      \
@@ -244,18 +277,33 @@
 		  NULL,	  0 },                                                                         \
 		{ "network",                                                                           \
 		  0,                                                                                   \
-		  CLI_OPT_STRING,                                                                      \
-		  O(st, c.network),                                                                    \
+		  CLI_OPT_STRV_CSV,                                                                    \
+		  O(st, c.networks),                                                                   \
 		  "Connect a container to a network",                                                  \
 		  NULL,                                                                                \
 		  0 },                                                                                 \
 		{ "net",                                                                               \
 		  0,                                                                                   \
-		  CLI_OPT_STRING,                                                                      \
-		  O(st, c.network),                                                                    \
+		  CLI_OPT_STRV_CSV,                                                                    \
+		  O(st, c.networks),                                                                   \
 		  "Connect a container to a network",                                                  \
 		  NULL,                                                                                \
 		  CLI_OPT_HIDDEN },                                                                    \
+		{ "network-alias",                                                                     \
+		  0,                                                                                   \
+		  CLI_OPT_STRV,                                                                        \
+		  O(st, c.network_alias),                                                              \
+		  "Add network-scoped alias for the container",                                        \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
+		{ "no-hosts",                                                                          \
+		  0,                                                                                   \
+		  CLI_OPT_BOOL,                                                                        \
+		  O(st, c.no_hosts),                                                                   \
+		  "Do not create /etc/hosts within the container, instead use the version from "       \
+		  "the image",                                                                         \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
 		{ "no-healthcheck",                                                                    \
 		  0,                                                                                   \
 		  CLI_OPT_BOOL,                                                                        \
@@ -278,6 +326,13 @@
 		  "Tune container pids limit (set -1 for unlimited)",                                  \
 		  "2048",                                                                              \
 		  0 },                                                                                 \
+		{ "pod",                                                                               \
+		  0,                                                                                   \
+		  CLI_OPT_STRING,                                                                      \
+		  O(st, c.pod),                                                                        \
+		  "Run container in an existing pod (new:NAME makes one)",                             \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
 		{ "platform",                                                                          \
 		  0,                                                                                   \
 		  CLI_OPT_STRING,                                                                      \
@@ -290,6 +345,20 @@
 		  CLI_OPT_BOOL,                                                                        \
 		  O(st, c.privileged),                                                                 \
 		  "Give extended privileges to container",                                             \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
+		{ "publish",                                                                           \
+		  'p',                                                                                 \
+		  CLI_OPT_STRV,                                                                        \
+		  O(st, c.publish),                                                                    \
+		  "Publish a container's port, or a range of ports, to the host",                      \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
+		{ "publish-all",                                                                       \
+		  'P',                                                                                 \
+		  CLI_OPT_BOOL,                                                                        \
+		  O(st, c.publish_all),                                                                \
+		  "Publish all exposed ports to random ports on the host interface",                   \
 		  NULL,                                                                                \
 		  0 },                                                                                 \
 		{ "pull",                                                                              \

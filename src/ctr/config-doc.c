@@ -244,7 +244,7 @@ static int config_build(const struct ctr_create_opts *o, const char *id, const c
 	const char *workdir = o->workdir ? o->workdir : sk_json_str(img, "WorkingDir");
 	const char *user = o->user ? o->user : sk_json_str(img, "User");
 	char host_name[256] = "";
-	bool host_net = o->network && streq(o->network, "host");
+	bool host_net = o->networks && o->networks[0] && streq(o->networks[0], "host");
 	if (!o->hostname && host_net && gethostname(host_name, sizeof(host_name) - 1) < 0)
 		host_name[0] = '\0';
 	json_object_set_new(cfg, "Hostname",

@@ -184,7 +184,7 @@ static int namespaces_build(const struct ctr_create_opts *o, json_t *host, struc
 		r = ns_mode(host, "CgroupnsMode", o->cgroupns, cgroupns, err);
 	if (r < 0)
 		return r;
-	const char *net = o->network ? o->network : "private";
+	const char *net = o->networks && o->networks[0] ? o->networks[0] : "private";
 	if (streq(net, "bridge") || streq(net, "default") || streq(net, "slirp4netns"))
 		net = "private"; /* bridge networking arrives with networks; loopback only until then */
 	if (!streq(net, "host") && !streq(net, "none") && !streq(net, "private") &&

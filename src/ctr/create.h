@@ -72,7 +72,24 @@ struct ctr_create_opts {
 	bool no_healthcheck;
 	char *log_driver;
 	char **log_opt;
-	char *network;
+	/* Networking (see net/). --network values as given (each may hold a comma list);
+	 * none: the default network. */
+	char **networks;
+	char *ip;
+	char *mac_address;
+	char **network_alias;
+	char **dns;
+	char **dns_search;
+	char **dns_option;
+	char **add_host;
+	bool no_hosts;
+	char **publish;
+	bool publish_all;
+	char **expose;
+	/* --pod as given; the pod layer resolves it into pod_id and the infra container's
+	 * namespaces (network "container:<infra>", ipc, uts) before ctr_create. */
+	char *pod;
+	char *pod_id;
 	char *cgroup_parent;
 	char *cgroupns;
 	char *cidfile;

@@ -114,6 +114,39 @@ static const char *const migrations[] = {
 	"CREATE INDEX container_volumes_volume ON container_volumes(volume);",
 	/* 5: ps lists newest first */
 	"CREATE INDEX containers_created ON containers(created);",
+	/* 6: networks and pods. container_networks is a container's membership (kept while it
+	 * exists); net_attachments is what a running container holds (its address, from start to
+	 * stop), so counting rows finds leaks and the unique index makes allocation race-free. */
+	"CREATE TABLE container_networks ("
+	"  container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,"
+	"  network TEXT NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  aliases TEXT,"
+	"  static_ip TEXT,"
+	"  static_mac TEXT,"
+	"  PRIMARY KEY (container_id, network)"
+	");"
+	"CREATE INDEX container_networks_network ON container_networks(network);"
+	"CREATE TABLE net_attachments ("
+	"  container_id TEXT NOT NULL,"
+	"  network TEXT NOT NULL,"
+	"  ifname TEXT NOT NULL,"
+	"  ip TEXT NOT NULL,"
+	"  prefix_len INTEGER NOT NULL DEFAULT 0,"
+	"  gateway TEXT,"
+	"  mac TEXT,"
+	"  PRIMARY KEY (container_id, network)"
+	");"
+	"CREATE UNIQUE INDEX net_attachments_ip ON net_attachments(network, ip);"
+	"CREATE TABLE pods ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  created INTEGER NOT NULL,"
+	"  infra_id TEXT,"
+	"  config TEXT NOT NULL,"
+	"  labels TEXT"
+	");"
+	"CREATE INDEX containers_pod ON containers(pod_id);",
 };
 
 int state_schema_count(void)

@@ -148,7 +148,6 @@ static void test_ctr_config_doc_build_bad_values(void **state)
 		{ { .shm_size = "x" }, "unable to translate --shm-size: invalid size: 'x'" },
 		{ { .log_driver = "foo" }, "invalid log driver" },
 		{ { .ipc = "foo" }, "unrecognized namespace mode foo passed" },
-		{ { .network = "foo" }, "unable to find network with name or ID foo" },
 		{ { .name = "a/b" }, "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*" },
 		{ { .ulimit = (char *[]){ "foo", NULL } }, "foo" },
 	};
