@@ -304,6 +304,9 @@ int ctr_config_doc_build(const struct ctr_create_opts *o, const char *id, const 
 		return r;
 	json_object_set(doc, "Selkie", json_object_get(host, "Selkie"));
 	json_object_del(host, "Selkie");
+	r = ctr_config_net_build(o, doc, err);
+	if (r < 0)
+		return r;
 	*ret = TAKE_PTR(doc);
 	return 0;
 }

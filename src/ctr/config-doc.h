@@ -31,6 +31,8 @@ int ctr_config_doc_build(const struct ctr_create_opts *o, const char *id, const 
 			 struct sk_error **err);
 
 /* The HostConfig part (ctr/config-host.c). */
+/* The networking settings (ctr/config-net.c): NetworkMode, Selkie.Networks, ports, DNS. */
+int ctr_config_net_build(const struct ctr_create_opts *o, json_t *doc, struct sk_error **err);
 int ctr_config_host_build(const struct ctr_create_opts *o, json_t *host, struct sk_error **err);
 
 /* Restart policies. */

@@ -184,15 +184,6 @@ static int namespaces_build(const struct ctr_create_opts *o, json_t *host, struc
 		r = ns_mode(host, "CgroupnsMode", o->cgroupns, cgroupns, err);
 	if (r < 0)
 		return r;
-	const char *net = o->networks && o->networks[0] ? o->networks[0] : "private";
-	if (streq(net, "bridge") || streq(net, "default") || streq(net, "slirp4netns"))
-		net = "private"; /* bridge networking arrives with networks; loopback only until then */
-	if (!streq(net, "host") && !streq(net, "none") && !streq(net, "private") &&
-	    strncmp(net, "ns:", 3) != 0 && strncmp(net, "container:", 10) != 0)
-		return sk_error_set(err, SK_ERR_NOTFOUND, ENOENT,
-				    "unable to find network with name or ID %s: network not found",
-				    net);
-	sk_json_set_str(host, "NetworkMode", net);
 	return 0;
 }
 
@@ -250,7 +241,7 @@ static int limits_build(const struct ctr_create_opts *o, json_t *host, struct sk
 	}
 	json_t *sysctls = json_object();
 	json_object_set_new(host, "Sysctls", sysctls);
-	const char *net = sk_json_str(host, "NetworkMode");
+	const char *net = o->networks && o->networks[0] ? o->networks[0] : NULL;
 	const char *ipc = sk_json_str(host, "IpcMode");
 	const char *uts = sk_json_str(host, "UTSMode");
 	STRV_FOREACH (s, o->sysctl) {

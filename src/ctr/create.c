@@ -15,6 +15,7 @@
 #include "ctr/config-doc.h"
 #include "ctr/mounts-build.h"
 #include "ctr/name-gen.h"
+#include "ctr/net-internal.h"
 #include "ctr/start-internal.h"
 #include "ctr/volume.h"
 #include "image/inspect.h"
@@ -113,6 +114,10 @@ static int finish(struct ctr_ctx *x, struct state_container *c, const json_t *mo
 				     db, c->id, name, sk_json_str(m, "Destination"), err)) < 0)
 			break;
 	}
+	if (r >= 0) {
+		_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
+		r = ctr_networks_record(x, c->id, doc, err);
+	}
 	if (r >= 0)
 		r = state_container_state_set(db, c->id, STATE_CTR_CREATED, err);
 	if (r >= 0)
@@ -135,6 +140,8 @@ static int record_build(struct ctr_ctx *x, const struct ctr_create_opts *o, cons
 	_cleanup_free_ char *ref = image_ref_name(x, image, img);
 	_cleanup_json_ json_t *doc = NULL;
 	r = ctr_config_doc_build(o, id, ref, image_config, command, &doc, err);
+	if (r >= 0)
+		r = ctr_networks_resolve(x, doc, err);
 	if (r < 0)
 		return r;
 	struct oci_runtime_info rt = { 0 };
@@ -156,6 +163,7 @@ static int record_build(struct ctr_ctx *x, const struct ctr_create_opts *o, cons
 	c->config = sk_json_dump(doc, JSON_COMPACT);
 	c->labels = sk_json_dump(sk_json_path(doc, "Config.Labels"), JSON_COMPACT);
 	c->health_status = xstrdup("");
+	c->pod_id = o->pod_id ? xstrdup(o->pod_id) : NULL;
 	*ret = c;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctr/config-doc.h"
+#include "ctr/network.h"
 #include "oci/spec-defaults.h"
 #include "state/images.h"
 #include "util/fs.h"
@@ -130,9 +131,7 @@ int ctr_inspect_json(struct ctr_ctx *x, const struct state_container *c, bool si
 				      upper, "WorkDir", work, "MergedDir", merged));
 	json_object_set_new(o, "Mounts", mounts_json(doc));
 	json_object_set_new(o, "Dependencies", json_array());
-	json_object_set_new(o, "NetworkSettings",
-			    json_pack("{s:s,s:s,s:s,s:i,s:{},s:{}}", "IPAddress", "", "Gateway", "",
-				      "MacAddress", "", "IPPrefixLen", 0, "Ports", "Networks"));
+	json_object_set_new(o, "NetworkSettings", ctr_network_settings_json(x, c, doc));
 	json_object_set_new(o, "IsInfra", json_false());
 	json_t *cfg = json_deep_copy(json_object_get(doc, "Config"));
 	json_object_set_new(cfg, "AttachStdin", json_boolean(false));

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ctr/config-doc.h"
+#include "ctr/net-internal.h"
 #include "ctr/remove-internal.h"
 #include "ctr/runtime.h"
 #include "ctr/start-internal.h"
@@ -82,6 +83,7 @@ void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, c
 		if (name)
 			ctr_volume_unmount(x->store, name, NULL);
 	}
+	ctr_net_stop(x, c->id);
 	_cleanup_free_ char *netns = ctr_netns_path(x, c->id);
 	net_netns_remove(netns, NULL);
 }

@@ -49,7 +49,8 @@ static void health_fill(const struct ctr_ctx *x, const struct state_container *c
 }
 
 int ctr_monitor_launch(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
-		       pid_t *ret_pid, pid_t *ret_monitor_pid, struct sk_error **err)
+		       const int *keep_fds, size_t n_keep_fds, pid_t *ret_pid,
+		       pid_t *ret_monitor_pid, struct sk_error **err)
 {
 	struct ctr_runtime rt = { 0 };
 	if (ctr_runtime_from_doc(x, doc, &rt) < 0)
@@ -90,8 +91,8 @@ int ctr_monitor_launch(struct ctr_ctx *x, const struct state_container *c, const
 		r = monitor_opts_write(&o, err);
 	if (r >= 0)
 		r = monitor_spawn(x->self_exe, x->global_args, run_dir,
-				  streq(o.log_driver, "passthrough"), ret_pid, ret_monitor_pid,
-				  err);
+				  streq(o.log_driver, "passthrough"), keep_fds, n_keep_fds, ret_pid,
+				  ret_monitor_pid, err);
 	strv_free(o.exit_command);
 	strv_free(o.health_command);
 	ctr_runtime_release(&rt);

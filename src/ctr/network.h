@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <jansson.h>
+
 #include "ctr/ctr.h"
 #include "net/ports.h"
 #include "state/containers.h"
@@ -30,3 +32,7 @@ int ctr_network_reload(struct ctr_ctx *x, struct state_container *c, struct sk_e
  * configured ones (a random port shows as 0). */
 int ctr_ports(struct ctr_ctx *x, const struct state_container *c, struct net_port **ports,
 	      size_t *n, struct sk_error **err);
+/* inspect's NetworkSettings (docker's shape): addresses of the first network at the top,
+ * every network under Networks, published and exposed ports. */
+json_t *ctr_network_settings_json(struct ctr_ctx *x, const struct state_container *c,
+				  const json_t *doc);

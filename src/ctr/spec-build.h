@@ -25,6 +25,15 @@ struct ctr_start_resolved {
 	const char *cgroups_path;
 	char **args;	  /* NULL: the document's Entrypoint + Cmd (an --init wrapper sets it) */
 	char *netns_path; /* the namespace start made, owned */
+	/* namespaces joined from other containers (container:ID): /proc/<pid>/ns/<type>, owned */
+	char *joined_ns[_OCI_NS_TYPE_MAX];
+	/* networking, for the /etc files (owned) */
+	char *etc_from;	    /* container:ID networking: that container's userdata (its files) */
+	char **net_ips;	    /* the container's addresses, first network first */
+	char *gateway;	    /* of the first network */
+	char **dns_servers; /* gateways of its DNS-enabled networks */
+	int *port_fds;	    /* sockets reserving the published host ports, for the monitor */
+	size_t n_port_fds;
 };
 
 int ctr_spec_build(const json_t *doc, const struct ctr_start_resolved *rs, json_t **ret,

@@ -16,7 +16,8 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 int ctr_sync_locked(struct ctr_ctx *x, struct state_container *c, struct sk_error **err);
 /* Write monitor.json and spawn the monitor, which creates the container. */
 int ctr_monitor_launch(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
-		       pid_t *ret_pid, pid_t *ret_monitor_pid, struct sk_error **err);
+		       const int *keep_fds, size_t n_keep_fds, pid_t *ret_pid,
+		       pid_t *ret_monitor_pid, struct sk_error **err);
 /* Undo what start took: the runtime's state (with runtime_state), rootfs mount, volume
  * mounts, network namespace. Best effort; safe to repeat. */
 void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ctr/etc-files.h"
+#include "ctr/net-internal.h"
 #include "ctr/runtime.h"
 #include "ctr/spec-build.h"
 #include "ctr/start-internal.h"
@@ -60,6 +61,42 @@ static void resolved_release(struct ctr_start_resolved *rs)
 	free(rs->mounts);
 	ctr_user_done(&rs->user);
 	strv_free(rs->args);
+	for (size_t i = 0; i < ELEMENTSOF(rs->joined_ns); i++)
+		free(rs->joined_ns[i]);
+	free(rs->etc_from);
+	strv_free(rs->net_ips);
+	free(rs->gateway);
+	strv_free(rs->dns_servers);
+	for (size_t i = 0; i < rs->n_port_fds; i++)
+		close(rs->port_fds[i]);
+	free(rs->port_fds);
+}
+
+/* container:ID — the namespace of another running container, by its process. */
+static int ns_join_container(struct ctr_ctx *x, const char *ref, enum oci_ns_type t,
+			     struct ctr_start_resolved *rs, struct sk_error **err)
+{
+	_cleanup_state_container_ struct state_container *other = NULL;
+	int r = ctr_lookup(x, ref, &other, err);
+	if (r < 0)
+		return r;
+	if (!ctr_is_active(other) || other->pid <= 0)
+		return sk_error_set(err, SK_ERR_STATE, EBUSY,
+				    "cannot join %s namespace of container %s: container %s is "
+				    "not running: container state improper",
+				    oci_ns_type_to_string(t), ref, other->id);
+	static const char *const proc_name[] = {
+		[OCI_NS_PID] = "pid",	[OCI_NS_IPC] = "ipc",	  [OCI_NS_UTS] = "uts",
+		[OCI_NS_MOUNT] = "mnt", [OCI_NS_NETWORK] = "net", [OCI_NS_CGROUP] = "cgroup",
+	};
+	free(rs->joined_ns[t]);
+	rs->joined_ns[t] = xasprintf("/proc/%d/ns/%s", (int)other->pid, proc_name[t]);
+	rs->ns[t] = (struct oci_ns){ OCI_NS_PATH, rs->joined_ns[t] };
+	if (t == OCI_NS_NETWORK) {
+		free(rs->etc_from);
+		rs->etc_from = ctr_userdata_dir(x, other->id);
+	}
+	return 0;
 }
 
 static void mount_add(struct ctr_start_resolved *rs, const char *type, const char *src,
@@ -141,6 +178,11 @@ static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c
 			rs->ns[modes[i].t] = (struct oci_ns){ OCI_NS_PATH, m + 3 };
 		else if (m && streq(m, "private"))
 			rs->ns[modes[i].t].mode = OCI_NS_PRIVATE;
+		else if (m && strncmp(m, "container:", 10) == 0) {
+			int r = ns_join_container(x, m + 10, modes[i].t, rs, err);
+			if (r < 0)
+				return r;
+		}
 	}
 	const char *net = sk_json_str(host, "NetworkMode");
 	if (net && streq(net, "host")) {
@@ -151,7 +193,9 @@ static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c
 		rs->ns[OCI_NS_NETWORK] = (struct oci_ns){ OCI_NS_PATH, net + 3 };
 		return 0;
 	}
-	/* none and private: a namespace of our own with loopback up. */
+	if (net && strncmp(net, "container:", 10) == 0)
+		return ns_join_container(x, net + 10, OCI_NS_NETWORK, rs, err);
+	/* none, private and bridge: a namespace of our own with loopback up. */
 	_cleanup_free_ char *path = ctr_netns_path(x, c->id);
 	net_netns_remove(path, NULL);
 	int r = net_netns_create(path, err);
@@ -159,6 +203,8 @@ static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c
 		return r;
 	rs->netns_path = TAKE_PTR(path);
 	rs->ns[OCI_NS_NETWORK] = (struct oci_ns){ OCI_NS_PATH, rs->netns_path };
+	if (net && streq(net, "bridge"))
+		return ctr_net_start(x, c, doc, rs, err);
 	return 0;
 }
 
@@ -225,7 +271,8 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 		r = bundle_write(x, c, doc, &rs, err);
 	pid_t pid = c->pid, monitor_pid = c->monitor_pid;
 	if (r >= 0 && !created)
-		r = ctr_monitor_launch(x, c, doc, &pid, &monitor_pid, err);
+		r = ctr_monitor_launch(x, c, doc, rs.port_fds, rs.n_port_fds, &pid, &monitor_pid,
+				       err);
 	resolved_release(&rs);
 	free(rs.netns_path);
 	if (r < 0) {

@@ -279,6 +279,9 @@ static int create_failed(struct monitor_ctx *c, struct sk_error *err)
 
 int monitor_run(const struct monitor_opts *o)
 {
+	/* Inherited fds past the sync pipe are held for the container (published ports): kept
+	 * open here, never passed to the runtime or the exit command. */
+	close_range(MONITOR_SYNC_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
 	struct monitor_ctx c;
 	monitor_ctx_init(&c, o);
 	_cleanup_error_ struct sk_error *err = NULL;

@@ -27,6 +27,8 @@ struct spawn_job {
 	char **envp;
 	int sync_fd; /* write end of the sync pipe */
 	int null_fd;
+	const int *keep_fds; /* go to fds 4, 5, ... of the monitor */
+	size_t n_keep_fds;
 	bool inherit_stdio;
 };
 
@@ -87,7 +89,16 @@ static _noreturn_ void spawn_exec(const struct spawn_job *j)
 			exec_failed(sync_fd, errno);
 	if (dup2(sync_fd, MONITOR_SYNC_FD) < 0)
 		exec_failed(sync_fd, errno);
-	close_range(MONITOR_SYNC_FD + 1, ~0U, 0);
+	/* kept fds: first above any target number, then down into place */
+	int moved[MONITOR_KEEP_FDS_MAX];
+	size_t n_keep = j->n_keep_fds < MONITOR_KEEP_FDS_MAX ? j->n_keep_fds : MONITOR_KEEP_FDS_MAX;
+	for (size_t i = 0; i < n_keep; i++)
+		if ((moved[i] = fcntl(j->keep_fds[i], F_DUPFD_CLOEXEC, 4 + (int)n_keep)) < 0)
+			exec_failed(MONITOR_SYNC_FD, errno);
+	for (size_t i = 0; i < n_keep; i++)
+		if (dup2(moved[i], MONITOR_SYNC_FD + 1 + (int)i) < 0)
+			exec_failed(MONITOR_SYNC_FD, errno);
+	close_range(MONITOR_SYNC_FD + 1 + (unsigned)n_keep, ~0U, 0);
 	if (chdir("/") < 0)
 		exec_failed(MONITOR_SYNC_FD, errno);
 	execve(j->exe, j->argv, j->envp);
@@ -123,8 +134,12 @@ static int sync_read(int fd, struct strbuf *sb, struct sk_error **err)
 }
 
 int monitor_spawn(const char *self_exe, char *const *global_args, const char *run_dir,
-		  bool inherit_stdio, pid_t *ret_pid, pid_t *ret_monitor_pid, struct sk_error **err)
+		  bool inherit_stdio, const int *keep_fds, size_t n_keep_fds, pid_t *ret_pid,
+		  pid_t *ret_monitor_pid, struct sk_error **err)
 {
+	if (n_keep_fds > MONITOR_KEEP_FDS_MAX)
+		return sk_err_invalid(err, "spawn container monitor: more than %d fds to keep",
+				      MONITOR_KEEP_FDS_MAX);
 	/* the monitor starts in "/" */
 	if (self_exe[0] != '/' || run_dir[0] != '/')
 		return sk_err_invalid(err, "spawn container monitor: '%s' is not an absolute path",
@@ -143,7 +158,9 @@ int monitor_spawn(const char *self_exe, char *const *global_args, const char *ru
 			       .envp = envp,
 			       .sync_fd = wr,
 			       .null_fd = null_fd,
-			       .inherit_stdio = inherit_stdio };
+			       .inherit_stdio = inherit_stdio,
+			       .keep_fds = keep_fds,
+			       .n_keep_fds = n_keep_fds };
 	pid_t pid = fork();
 	if (pid < 0)
 		return sk_err_system(err, errno, "fork container monitor: %s", strerror(errno));

@@ -114,9 +114,12 @@ void monitor_opts_done(struct monitor_opts *o);
  * create is a RUNTIME error carrying the runtime's message (126/127 kinds, NOEXEC/NOCMD, when
  * the message says the executable was not found / not executable, as podman maps them).
  */
+/* keep_fds (at most MONITOR_KEEP_FDS_MAX) are the monitor's fds 4, 5, ...: it holds them
+ * open, never passing them on, until it exits (the sockets reserving published ports). */
+#define MONITOR_KEEP_FDS_MAX 1024
 int monitor_spawn(const char *self_exe, char *const *global_args, const char *run_dir,
-		  bool inherit_stdio, pid_t *ret_pid, pid_t *ret_monitor_pid,
-		  struct sk_error **err);
+		  bool inherit_stdio, const int *keep_fds, size_t n_keep_fds, pid_t *ret_pid,
+		  pid_t *ret_monitor_pid, struct sk_error **err);
 
 /* The monitor's main: steps 1-8. Returns the process exit code. */
 int monitor_run(const struct monitor_opts *o);

@@ -18,34 +18,34 @@
 #define NET_DEFAULT_SUBNET "10.90.0.0/16"
 
 struct net_subnet {
-	char *subnet;	    /* "10.90.0.0/16" (host bits cleared) */
-	char *gateway;	    /* "10.90.0.1"; NULL for macvlan/ipvlan without one */
-	char *range_start;  /* --ip-range: first and last address to hand out; NULL = subnet */
+	char *subnet;	   /* "10.90.0.0/16" (host bits cleared) */
+	char *gateway;	   /* "10.90.0.1"; NULL for macvlan/ipvlan without one */
+	char *range_start; /* --ip-range: first and last address to hand out; NULL = subnet */
 	char *range_end;
 };
 
 struct net_network {
 	char *name;
-	char *id;	    /* 64 hex digits */
-	char *driver;	    /* "bridge", "macvlan", "ipvlan" */
-	char *interface;    /* the bridge (selkie0, selkie1, ...) or the macvlan/ipvlan parent */
+	char *id;	 /* 64 hex digits */
+	char *driver;	 /* "bridge", "macvlan", "ipvlan" */
+	char *interface; /* the bridge (selkie0, selkie1, ...) or the macvlan/ipvlan parent */
 	struct net_subnet *subnets;
 	size_t n_subnets;
-	bool internal;	    /* no masquerade, no default route */
+	bool internal; /* no masquerade, no default route */
 	bool dns_enabled;
 	bool ipv6;
-	char **labels;	    /* "k=v" */
-	char **options;	    /* "k=v": mtu, vlan, mode, isolate, ... */
-	int64_t created;    /* ns since the epoch */
-	char *path;	    /* the .conflist file */
+	char **labels;	 /* "k=v" */
+	char **options;	 /* "k=v": mtu, vlan, mode, isolate, ... */
+	int64_t created; /* ns since the epoch */
+	char *path;	 /* the .conflist file */
 };
 
 struct net_create_opts {
-	const char *name;    /* NULL: the next free "selkieN" */
-	const char *driver;  /* NULL: bridge */
-	char **subnets;	     /* CIDRs; none: a free /24 from 10.91.0.0/16 upwards */
-	char **gateways;     /* one per subnet, in order (may be shorter) */
-	char **ip_ranges;    /* one per subnet, in order (may be shorter) */
+	const char *name;   /* NULL: the next free "selkieN" */
+	const char *driver; /* NULL: bridge */
+	char **subnets;	    /* CIDRs; none: a free /24 from 10.91.0.0/16 upwards */
+	char **gateways;    /* one per subnet, in order (may be shorter) */
+	char **ip_ranges;   /* one per subnet, in order (may be shorter) */
 	bool internal;
 	bool disable_dns;
 	bool ipv6;
@@ -59,6 +59,8 @@ void net_network_free(struct net_network *n);
 DEFINE_CLEANUP_FUNC(struct net_network *, net_network_free)
 #define _cleanup_net_network_ _cleanup_(net_network_freep)
 void net_network_list_free(struct net_network **list);
+DEFINE_CLEANUP_FUNC(struct net_network **, net_network_list_free)
+#define _cleanup_net_network_list_ _cleanup_(net_network_list_freep)
 
 /* <graph_root>/networks */
 char *net_config_dir(const char *graph_root);

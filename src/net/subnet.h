@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 struct net_ip {
-	int family;	     /* AF_INET or AF_INET6 */
+	int family;	  /* AF_INET or AF_INET6 */
 	uint8_t addr[16]; /* network byte order; IPv4 uses the first 4 bytes */
 };
 

@@ -77,8 +77,7 @@ int state_ctr_network_remove(struct state_db *db, const char *ctr_id, const char
 		return r;
 	if (sqlite3_changes(db->conn) == 0)
 		return sk_error_set(err, SK_ERR_NOTFOUND, ENOENT,
-				    "container %s is not connected to network %s", ctr_id,
-				    network);
+				    "container %s is not connected to network %s", ctr_id, network);
 	return 0;
 }
 

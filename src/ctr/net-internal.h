@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Networking inside ctr/: create records a container's networks, start sets them up in its
+ * namespace (ctr/net-start.c), release tears them down. */
+#pragma once
+
+#include <jansson.h>
+
+#include "ctr/ctr.h"
+#include "ctr/spec-build.h"
+#include "net/attach.h"
+
+/* <graph>/networks (allocated). */
+char *ctr_net_config_dir(const struct ctr_ctx *x);
+/* Check that every network in Selkie.Networks exists; names given by ID become names. */
+int ctr_networks_resolve(struct ctr_ctx *x, json_t *doc, struct sk_error **err);
+/* The memberships of a new container (inside create's transaction). */
+int ctr_networks_record(struct ctr_ctx *x, const char *id, const json_t *doc,
+			struct sk_error **err);
+/* Bridge networking for a starting container whose namespace is rs->netns_path: reserve the
+ * published ports (rs->port_fds), run the networks' plugins, note addresses and DNS servers
+ * for the /etc files. */
+int ctr_net_start(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+		  struct ctr_start_resolved *rs, struct sk_error **err);
+/* Undo ctr_net_start (best effort, repeatable). */
+void ctr_net_stop(struct ctr_ctx *x, const char *id);
+/* <run>/containers/<id>/ports.json: the host ports bound while it runs. */
+char *ctr_ports_file(const struct ctr_ctx *x, const char *id);

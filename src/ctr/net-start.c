@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A container's networks from create to stop (see ctr/net-internal.h). */
+#include "ctr/net-internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/network.h"
+#include "net/ports.h"
+#include "state/networks.h"
+#include "util/fs.h"
+#include "util/json-util.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+char *ctr_net_config_dir(const struct ctr_ctx *x)
+{
+	return net_config_dir(x->graph_root);
+}
+
+char *ctr_ports_file(const struct ctr_ctx *x, const char *id)
+{
+	_cleanup_free_ char *dir = ctr_run_dir(x, id);
+	return xasprintf("%s/ports.json", dir);
+}
+
+int ctr_networks_resolve(struct ctr_ctx *x, json_t *doc, struct sk_error **err)
+{
+	json_t *nets = sk_json_path(doc, "Selkie.Networks");
+	if (json_array_size(nets) == 0)
+		return 0;
+	_cleanup_free_ char *dir = ctr_net_config_dir(x);
+	size_t i;
+	json_t *m;
+	json_array_foreach (nets, i, m) {
+		_cleanup_net_network_ struct net_network *n = NULL;
+		int r = net_network_get(dir, sk_json_str(m, "Name"), &n, err);
+		if (r < 0)
+			return r;
+		sk_json_set_str(m, "Name", n->name);
+		for (size_t k = 0; k < i; k++)
+			if (streq(sk_json_str(json_array_get(nets, k), "Name"), n->name))
+				return sk_err_invalid(err, "network %s is given twice", n->name);
+	}
+	return 0;
+}
+
+int ctr_networks_record(struct ctr_ctx *x, const char *id, const json_t *doc, struct sk_error **err)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach (sk_json_path((json_t *)doc, "Selkie.Networks"), i, m) {
+		_cleanup_strv_free_ char **aliases = sk_json_to_strv(json_object_get(m, "Aliases"));
+		struct state_ctr_network row = {
+			.network = (char *)sk_json_str(m, "Name"),
+			.aliases = aliases,
+			.static_ip = (char *)sk_json_str(m, "IPAddress"),
+			.static_mac = (char *)sk_json_str(m, "MacAddress"),
+		};
+		int r = state_ctr_network_add(x->store->db, id, &row, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int ports_reserve(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			 struct ctr_start_resolved *rs, struct net_port **ports, size_t *n,
+			 struct sk_error **err)
+{
+	int r = net_ports_from_json(sk_json_path((json_t *)doc, "HostConfig.PortBindings"), ports,
+				    n, err);
+	if (r < 0 || *n == 0)
+		return r;
+	r = net_ports_bind(*ports, *n, &rs->port_fds, &rs->n_port_fds, err);
+	if (r < 0)
+		return r;
+	/* what `port` and inspect show: the random ports as bound */
+	_cleanup_json_ json_t *bound = net_ports_to_json(*ports, *n);
+	_cleanup_free_ char *s = sk_json_dump(bound, JSON_COMPACT);
+	_cleanup_free_ char *path = ctr_ports_file(x, c->id);
+	r = fs_write_atomic(path, s, strlen(s), 0600);
+	if (r < 0)
+		return sk_err_system(err, r, "write %s: %s", path, strerror(-r));
+	return 0;
+}
+
+/* The addresses and DNS servers the /etc files need. */
+static int etc_facts(struct ctr_ctx *x, const struct state_container *c,
+		     struct ctr_start_resolved *rs, struct sk_error **err)
+{
+	struct state_net_attachment *list = NULL;
+	size_t n = 0;
+	int r = state_net_attachments(x->store->db, c->id, NULL, &list, &n, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *dir = ctr_net_config_dir(x);
+	rs->net_ips = strv_new(NULL);
+	rs->dns_servers = strv_new(NULL);
+	/* attachments come sorted by ifname: eth0 (the first network) first */
+	for (size_t i = 0; i < n; i++) {
+		strv_push(&rs->net_ips, list[i].ip);
+		if (i == 0 && list[i].gateway)
+			rs->gateway = xstrdup(list[i].gateway);
+		_cleanup_net_network_ struct net_network *net = NULL;
+		if (list[i].gateway && net_network_get(dir, list[i].network, &net, NULL) >= 0 &&
+		    net->dns_enabled && !strv_contains(rs->dns_servers, list[i].gateway))
+			strv_push(&rs->dns_servers, list[i].gateway);
+	}
+	state_net_attachments_free(list, n);
+	return 0;
+}
+
+int ctr_net_start(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+		  struct ctr_start_resolved *rs, struct sk_error **err)
+{
+	_cleanup_free_ struct net_port *ports = NULL;
+	size_t n_ports = 0;
+	int r = ports_reserve(x, c, doc, rs, &ports, &n_ports, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *dir = ctr_net_config_dir(x);
+	struct net_env env = { x->store->db, dir, x->run_root };
+	struct net_ctr nc = {
+		.id = c->id,
+		.name = c->name,
+		.netns = rs->netns_path,
+		.ports = ports,
+		.n_ports = n_ports,
+	};
+	r = net_container_setup(&env, &nc, err);
+	if (r >= 0)
+		r = etc_facts(x, c, rs, err);
+	return r;
+}
+
+void ctr_net_stop(struct ctr_ctx *x, const char *id)
+{
+	_cleanup_free_ char *dir = ctr_net_config_dir(x);
+	_cleanup_free_ char *netns = ctr_netns_path(x, id);
+	struct net_env env = { x->store->db, dir, x->run_root };
+	net_container_teardown(&env, id, netns);
+	_cleanup_free_ char *ports = ctr_ports_file(x, id);
+	unlink(ports);
+}

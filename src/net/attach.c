@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "attach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net/cni.h"
+#include "net/dns.h"
+#include "net/ipam.h"
+#include "net/network.h"
+#include "util/child.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static char *cache_dir(const struct net_env *e)
+{
+	return xasprintf("%s/networks/cni-cache", e->run_root);
+}
+
+static int dns_register(const struct net_env *e, const struct net_network *n,
+			const struct net_ctr *c, const struct state_ctr_network *m, const char *ip,
+			struct sk_error **err)
+{
+	if (!n->dns_enabled)
+		return 0;
+	_cleanup_strv_free_ char **names = strv_new(c->name, NULL);
+	STRV_FOREACH (a, m->aliases)
+		if (!strv_contains(names, *a))
+			strv_push(&names, *a);
+	_cleanup_free_ char *short_id = xstrndup(c->id, 12);
+	strv_push(&names, short_id);
+	struct net_dns_entry de = { .container_id = c->id, .ipv4 = ip, .names = names };
+	return net_dns_add(e->run_root, n, &de, err);
+}
+
+static int attach_one(const struct net_env *e, const struct net_ctr *c,
+		      const struct state_ctr_network *m, const char *ifname, bool with_ports,
+		      struct sk_error **err)
+{
+	_cleanup_net_network_ struct net_network *n = NULL;
+	int r = net_network_get(e->config_dir, m->network, &n, err);
+	if (r < 0)
+		return r;
+	/* What a killed start may have left for this pair: replaced. */
+	state_net_attachment_delete(e->db, c->id, n->name, NULL);
+	struct net_lease lease = { 0 };
+	r = net_ipam_reserve(e->db, n, c->id, ifname, m->static_ip, &lease, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *cache = cache_dir(e);
+	struct net_cni_args a = {
+		.container_id = c->id,
+		.netns = c->netns,
+		.ifname = ifname,
+		.address = lease.address,
+		.gateway = lease.gateway,
+		.mac = m->static_mac,
+		.ports = with_ports ? c->ports : NULL,
+		.n_ports = with_ports ? c->n_ports : 0,
+		.cache_dir = cache,
+	};
+	struct net_cni_result res = { 0 };
+	r = net_cni_add(n, &a, &res, err);
+	if (r >= 0) {
+		struct state_net_attachment upd = {
+			.container_id = (char *)c->id,
+			.network = n->name,
+			.prefix_len = lease.prefix,
+			.gateway = lease.gateway,
+			.mac = res.mac,
+		};
+		r = state_net_attachment_update(e->db, &upd, err);
+	}
+	if (r >= 0)
+		r = dns_register(e, n, c, m, lease.ip, err);
+	if (r < 0) {
+		net_cni_del(cache, n->name, c->id, ifname, c->netns, NULL);
+		state_net_attachment_delete(e->db, c->id, n->name, NULL);
+	}
+	net_cni_result_release(&res);
+	net_lease_release(&lease);
+	return r;
+}
+
+int net_container_setup(const struct net_env *e, const struct net_ctr *c, struct sk_error **err)
+{
+	struct state_ctr_network *list = NULL;
+	size_t n = 0;
+	int r = state_ctr_networks(e->db, c->id, &list, &n, err);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		char ifname[32];
+		snprintf(ifname, sizeof(ifname), "eth%zu", i);
+		r = attach_one(e, c, &list[i], ifname, i == 0, err);
+	}
+	state_ctr_networks_free(list, n);
+	if (r < 0)
+		net_container_teardown(e, c->id, c->netns);
+	return r;
+}
+
+/* netavark's habit: a bridge nobody uses any more goes away with its last container. */
+static void bridge_drop_if_unused(const struct net_env *e, const char *network)
+{
+	struct state_net_attachment *left = NULL;
+	size_t n_left = 0;
+	if (state_net_attachments(e->db, NULL, network, &left, &n_left, NULL) < 0)
+		return;
+	state_net_attachments_free(left, n_left);
+	if (n_left > 0)
+		return;
+	_cleanup_net_network_ struct net_network *n = NULL;
+	if (net_network_get(e->config_dir, network, &n, NULL) < 0 || !streq(n->driver, "bridge"))
+		return;
+	_cleanup_free_ char *brif = xasprintf("/sys/class/net/%s/brif", n->interface);
+	_cleanup_close_ int fd = open(brif, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	_cleanup_strv_free_ char **ports = NULL;
+	if (fs_dir_names_sorted(fd, &ports) < 0 || strv_length(ports) > 0)
+		return; /* another root's container is on it */
+	char *argv[] = { "ip", "link", "delete", n->interface, NULL };
+	struct child_opts co = CHILD_OPTS_INIT;
+	co.capture_stderr = true;
+	int status;
+	_cleanup_free_ char *out = NULL, *errout = NULL;
+	child_run(argv, &co, &status, &out, &errout);
+}
+
+static int detach_one(const struct net_env *e, const struct state_net_attachment *a,
+		      const char *netns, struct sk_error **err)
+{
+	net_dns_remove(e->run_root, a->network, a->container_id, NULL);
+	_cleanup_free_ char *cache = cache_dir(e);
+	int r = net_cni_del(cache, a->network, a->container_id, a->ifname, netns, err);
+	/* The address is freed even when a plugin failed: the namespace is going away, and a
+	 * row kept would hold the address for ever. */
+	state_net_attachment_delete(e->db, a->container_id, a->network, NULL);
+	bridge_drop_if_unused(e, a->network);
+	return r;
+}
+
+void net_container_teardown(const struct net_env *e, const char *ctr_id, const char *netns)
+{
+	struct state_net_attachment *list = NULL;
+	size_t n = 0;
+	if (state_net_attachments(e->db, ctr_id, NULL, &list, &n, NULL) < 0)
+		return;
+	for (size_t i = n; i-- > 0;) {
+		struct sk_error *err = NULL;
+		if (detach_one(e, &list[i], netns, &err) < 0)
+			log_warn("%s", err->msg);
+		sk_error_free(err);
+	}
+	state_net_attachments_free(list, n);
+}
+
+int net_container_attach(const struct net_env *e, const struct net_ctr *c,
+			 const struct state_ctr_network *m, struct sk_error **err)
+{
+	struct state_net_attachment *list = NULL;
+	size_t n = 0;
+	int r = state_net_attachments(e->db, c->id, NULL, &list, &n, err);
+	if (r < 0)
+		return r;
+	/* the lowest ethN not in use */
+	char ifname[32];
+	for (size_t k = 0;; k++) {
+		snprintf(ifname, sizeof(ifname), "eth%zu", k);
+		bool used = false;
+		for (size_t i = 0; i < n && !used; i++)
+			used = streq(list[i].ifname, ifname);
+		if (!used)
+			break;
+	}
+	state_net_attachments_free(list, n);
+	return attach_one(e, c, m, ifname, false, err);
+}
+
+int net_container_detach(const struct net_env *e, const char *ctr_id, const char *network,
+			 const char *netns, struct sk_error **err)
+{
+	struct state_net_attachment *list = NULL;
+	size_t n = 0;
+	int r = state_net_attachments(e->db, ctr_id, network, &list, &n, err);
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = detach_one(e, &list[i], netns, err);
+	state_net_attachments_free(list, n);
+	return r;
+}
+
+int net_container_check(const struct net_env *e, const char *ctr_id, const char *netns,
+			struct sk_error **err)
+{
+	struct state_net_attachment *list = NULL;
+	size_t n = 0;
+	int r = state_net_attachments(e->db, ctr_id, NULL, &list, &n, err);
+	_cleanup_free_ char *cache = cache_dir(e);
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = net_cni_check(cache, list[i].network, ctr_id, list[i].ifname, netns, err);
+	state_net_attachments_free(list, n);
+	return r;
+}
+
+int net_container_reapply(const struct net_env *e, const struct net_ctr *c, struct sk_error **err)
+{
+	struct state_net_attachment *list = NULL;
+	size_t n = 0;
+	struct state_ctr_network *members = NULL;
+	size_t n_members = 0;
+	int r = state_net_attachments(e->db, c->id, NULL, &list, &n, err);
+	if (r >= 0)
+		r = state_ctr_networks(e->db, c->id, &members, &n_members, err);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		const struct state_ctr_network *m = NULL;
+		for (size_t k = 0; k < n_members && !m; k++)
+			if (streq(members[k].network, list[i].network))
+				m = &members[k];
+		struct state_ctr_network again = {
+			.network = list[i].network,
+			.aliases = m ? m->aliases : NULL,
+			.static_ip = list[i].ip,
+			.static_mac = list[i].mac,
+		};
+		detach_one(e, &list[i], c->netns, NULL);
+		r = attach_one(e, c, &again, list[i].ifname, streq(list[i].ifname, "eth0"), err);
+	}
+	state_net_attachments_free(list, n);
+	state_ctr_networks_free(members, n_members);
+	return r;
+}
