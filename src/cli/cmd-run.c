@@ -11,6 +11,7 @@
 #include "cli/ctr-context.h"
 #include "ctr/attach.h"
 #include "ctr/signal-name.h"
+#include "pod/pod-ctr.h"
 #include "util/fs.h"
 #include "util/json-util.h"
 #include "util/macro.h"
@@ -57,9 +58,13 @@ static int create_common(struct cli_ctx *ctx, struct ctr_create_opts *o, int arg
 {
 	struct ctr_ctx *x;
 	int r = cli_ctx_ctr(ctx, &x, err);
-	if (r < 0)
-		return r;
-	return ctr_create(x, o, argv[0], argv + 1, o->quiet ? NULL : cli_pull_progress(), ret, err);
+	if (r >= 0)
+		r = pod_container_opts_apply(x, o, err);
+	if (r >= 0)
+		r = ctr_create(x, o, argv[0], argv + 1, o->quiet ? NULL : cli_pull_progress(), ret,
+			       err);
+	free(TAKE_PTR(o->pod_id)); /* set by the pod layer, not an option the CLI frees */
+	return r;
 }
 
 int cmd_create(struct cli_ctx *ctx, void *opts, int argc, char **argv)
@@ -175,6 +180,8 @@ int cmd_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		return EXIT_ENGINE;
 	struct ctr_ctx *x;
 	cli_ctx_ctr(ctx, &x, &err);
+	if (pod_container_deps_start(x, c, &err) < 0)
+		return cli_fail(err);
 	if (o->detach) {
 		if (ctr_start(x, c, NULL, &err) < 0) {
 			if (o->c.rm)
@@ -220,6 +227,10 @@ int cmd_start(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		_cleanup_state_container_ struct state_container *c = NULL;
 		if (ctr_lookup(x, argv[i], &c, &err) < 0) {
+			rc = cli_fail_take(&err);
+			continue;
+		}
+		if (pod_container_deps_start(x, c, &err) < 0) {
 			rc = cli_fail_take(&err);
 			continue;
 		}

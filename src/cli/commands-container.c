@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "cli/cmds-container.h"
+#include "cli/cmds-port.h"
 #include "cli/commands-container.h"
 #include "cli/commands-container-fs.h"
 
@@ -749,6 +750,7 @@ const struct cli_command cli_container_commands[] = {
 	  .usage = "RUN_DIR",
 	  .summary = "The per-container monitor (started by selkie itself)" },
 	{ .name = "pause", CMD_PAUSE },
+	{ .name = "port", CMD_CONTAINER_PORT },
 	{ .name = "prune",
 	  .handler = cmd_container_prune,
 	  .min_args = 0,

@@ -3,9 +3,12 @@
 #include <stddef.h>
 
 #include "cli/cmds.h"
+#include "cli/cmds-port.h"
 #include "cli/cmds-volume.h"
 #include "cli/commands-container.h"
 #include "cli/commands-container-fs.h"
+#include "cli/commands-pod.h"
+#include "cli/commands-network.h"
 #include "cli/command.h"
 
 #define O(st, field) offsetof(struct st, field)
@@ -725,6 +728,17 @@ static const struct cli_command root_commands[] = {
 		      "selkie logout --all",
 	  .options = logout_options,
 	  .opts_size = sizeof(struct logout_opts) },
+	{ .name = "network",
+	  .summary = "Manage networks",
+	  .description = "Manage networks",
+	  .usage = "[command]",
+	  .subcommands = cli_network_commands },
+	{ .name = "pod",
+	  .summary = "Manage pods",
+	  .description = "Pods are a group of one or more containers sharing the same network, pid "
+			 "and ipc namespaces.",
+	  .usage = "[command]",
+	  .subcommands = cli_pod_commands },
 	{ .name = "pull", CMD_PULL },
 	{ .name = "push", CMD_PUSH },
 	{ .name = "rmi", CMD_RMI },
@@ -766,6 +780,7 @@ static const struct cli_command root_commands[] = {
 	{ .name = "kill", CMD_KILL },
 	{ .name = "logs", CMD_LOGS },
 	{ .name = "pause", CMD_PAUSE },
+	{ .name = "port", CMD_PORT },
 	{ .name = "ps", CMD_PS },
 	{ .name = "rename", CMD_RENAME },
 	{ .name = "restart", CMD_RESTART },

@@ -272,6 +272,10 @@ static int limits_build(const struct ctr_create_opts *o, json_t *host, struct sk
 			return r;
 		json_object_set_new(sysctls, name, json_string(eq + 1));
 	}
+	/* podman's default: ping works without CAP_NET_RAW (ICMP sockets for every group) */
+	if (!(net && (streq(net, "host") || strncmp(net, "container:", 10) == 0)) &&
+	    !json_object_get(sysctls, "net.ipv4.ping_group_range"))
+		json_object_set_new(sysctls, "net.ipv4.ping_group_range", json_string("0 0"));
 	json_t *devices = json_array();
 	json_object_set_new(host, "Devices", devices);
 	STRV_FOREACH (d, o->device) {

@@ -2,6 +2,7 @@
 #include "ctr/etc-files.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "net/dns.h"
@@ -200,5 +201,34 @@ int ctr_etc_files_write(const json_t *doc, const char *userdata, struct ctr_star
 	if (r >= 0)
 		r = file_add(rs, userdata, ".containerenv", "/run/.containerenv", containerenv,
 			     true, err);
+	return r;
+}
+
+static int rewrite_in_place(const char *userdata, const char *name, const char *content,
+			    struct sk_error **err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", userdata, name);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT
+			       ? 0
+			       : sk_err_system(err, errno, "open %s: %s", path, strerror(errno));
+	int r = fd_write_all(fd, content, strlen(content));
+	if (r < 0)
+		return sk_err_system(err, r, "write %s: %s", path, strerror(-r));
+	return 0;
+}
+
+int ctr_etc_files_refresh(const json_t *doc, const char *userdata,
+			  const struct ctr_start_resolved *rs, struct sk_error **err)
+{
+	const char *hostname = sk_json_str(json_object_get(doc, "Config"), "Hostname");
+	_cleanup_free_ char *hosts = hosts_build(doc, false, hostname ? hostname : "", rs);
+	_cleanup_free_ char *resolv = resolv_build(doc, rs);
+	int r = 0;
+	if (!sk_json_bool(json_object_get(doc, "Selkie"), "NoHosts", false))
+		r = rewrite_in_place(userdata, "hosts", hosts, err);
+	if (r >= 0)
+		r = rewrite_in_place(userdata, "resolv.conf", resolv, err);
 	return r;
 }

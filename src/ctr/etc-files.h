@@ -14,3 +14,7 @@
 
 int ctr_etc_files_write(const json_t *doc, const char *userdata, struct ctr_start_resolved *rs,
 			struct sk_error **err);
+/* Rewrite a running container's /etc/hosts and /etc/resolv.conf in place (bind-mounted
+ * files keep their inode) after its networks changed (network connect/disconnect). */
+int ctr_etc_files_refresh(const json_t *doc, const char *userdata,
+			  const struct ctr_start_resolved *rs, struct sk_error **err);

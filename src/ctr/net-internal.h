@@ -25,3 +25,6 @@ int ctr_net_start(struct ctr_ctx *x, const struct state_container *c, const json
 void ctr_net_stop(struct ctr_ctx *x, const char *id);
 /* <run>/containers/<id>/ports.json: the host ports bound while it runs. */
 char *ctr_ports_file(const struct ctr_ctx *x, const char *id);
+/* After connect/disconnect: the running container's /etc/hosts and resolv.conf again. */
+int ctr_net_etc_refresh(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			struct sk_error **err);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctr/etc-files.h"
 #include "net/network.h"
 #include "net/ports.h"
 #include "state/networks.h"
@@ -144,4 +145,18 @@ void ctr_net_stop(struct ctr_ctx *x, const char *id)
 	net_container_teardown(&env, id, netns);
 	_cleanup_free_ char *ports = ctr_ports_file(x, id);
 	unlink(ports);
+}
+
+int ctr_net_etc_refresh(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+			struct sk_error **err)
+{
+	struct ctr_start_resolved rs = { 0 };
+	int r = etc_facts(x, c, &rs, err);
+	_cleanup_free_ char *userdata = ctr_userdata_dir(x, c->id);
+	if (r >= 0)
+		r = ctr_etc_files_refresh(doc, userdata, &rs, err);
+	strv_free(rs.net_ips);
+	strv_free(rs.dns_servers);
+	free(rs.gateway);
+	return r;
 }

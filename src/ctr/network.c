@@ -115,9 +115,11 @@ int ctr_network_connect(struct ctr_ctx *x, const char *name_or_id, const char *n
 	struct net_env env = { x->store->db, dir, x->run_root };
 	struct net_ctr nc = { .id = c->id, .name = c->name, .netns = netns };
 	r = net_container_attach(&env, &nc, &m, err);
-	if (r < 0)
+	if (r < 0) {
 		state_ctr_network_remove(x->store->db, c->id, n->name, NULL);
-	return r;
+		return r;
+	}
+	return ctr_net_etc_refresh(x, c, doc, err);
 }
 
 int ctr_network_disconnect(struct ctr_ctx *x, const char *name_or_id, const char *network,
@@ -149,7 +151,10 @@ int ctr_network_disconnect(struct ctr_ctx *x, const char *name_or_id, const char
 		return 0;
 	_cleanup_free_ char *netns = ctr_netns_path(x, c->id);
 	struct net_env env = { x->store->db, dir, x->run_root };
-	return net_container_detach(&env, c->id, name, netns, err);
+	r = net_container_detach(&env, c->id, name, netns, err);
+	if (r >= 0)
+		r = ctr_net_etc_refresh(x, c, doc, err);
+	return r;
 }
 
 int ctr_network_reload(struct ctr_ctx *x, struct state_container *c, struct sk_error **err)

@@ -8,6 +8,7 @@
 
 #include "net/cni.h"
 #include "net/dns.h"
+#include "net/firewall.h"
 #include "net/ipam.h"
 #include "net/network.h"
 #include "util/child.h"
@@ -19,6 +20,11 @@
 static char *cache_dir(const struct net_env *e)
 {
 	return xasprintf("%s/networks/cni-cache", e->run_root);
+}
+
+static char *firewall_dir(const struct net_env *e)
+{
+	return xasprintf("%s/networks/firewall", e->run_root);
 }
 
 static int dns_register(const struct net_env *e, const struct net_network *n,
@@ -59,12 +65,24 @@ static int attach_one(const struct net_env *e, const struct net_ctr *c,
 		.address = lease.address,
 		.gateway = lease.gateway,
 		.mac = m->static_mac,
-		.ports = with_ports ? c->ports : NULL,
-		.n_ports = with_ports ? c->n_ports : 0,
 		.cache_dir = cache,
 	};
 	struct net_cni_result res = { 0 };
 	r = net_cni_add(n, &a, &res, err);
+	_cleanup_free_ char *fw_dir = firewall_dir(e);
+	if (r >= 0 && streq(n->driver, "bridge")) {
+		struct net_fw_ctr f = {
+			.container_id = c->id,
+			.network = n->name,
+			.ip = lease.ip,
+			.subnet = n->subnets[0].subnet,
+			.bridge = n->interface,
+			.masquerade = !n->internal,
+			.ports = with_ports ? c->ports : NULL,
+			.n_ports = with_ports ? c->n_ports : 0,
+		};
+		r = net_fw_add(fw_dir, &f, err);
+	}
 	if (r >= 0) {
 		struct state_net_attachment upd = {
 			.container_id = (char *)c->id,
@@ -78,6 +96,7 @@ static int attach_one(const struct net_env *e, const struct net_ctr *c,
 	if (r >= 0)
 		r = dns_register(e, n, c, m, lease.ip, err);
 	if (r < 0) {
+		net_fw_del(fw_dir, n->name, c->id, NULL);
 		net_cni_del(cache, n->name, c->id, ifname, c->netns, NULL);
 		state_net_attachment_delete(e->db, c->id, n->name, NULL);
 	}
@@ -135,6 +154,8 @@ static int detach_one(const struct net_env *e, const struct state_net_attachment
 {
 	net_dns_remove(e->run_root, a->network, a->container_id, NULL);
 	_cleanup_free_ char *cache = cache_dir(e);
+	_cleanup_free_ char *fw_dir = firewall_dir(e);
+	net_fw_del(fw_dir, a->network, a->container_id, NULL);
 	int r = net_cni_del(cache, a->network, a->container_id, a->ifname, netns, err);
 	/* The address is freed even when a plugin failed: the namespace is going away, and a
 	 * row kept would hold the address for ever. */
@@ -199,8 +220,12 @@ int net_container_check(const struct net_env *e, const char *ctr_id, const char 
 	size_t n = 0;
 	int r = state_net_attachments(e->db, ctr_id, NULL, &list, &n, err);
 	_cleanup_free_ char *cache = cache_dir(e);
-	for (size_t i = 0; r >= 0 && i < n; i++)
+	_cleanup_free_ char *fw_dir = firewall_dir(e);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
 		r = net_cni_check(cache, list[i].network, ctr_id, list[i].ifname, netns, err);
+		if (r >= 0)
+			r = net_fw_check(fw_dir, list[i].network, ctr_id, err);
+	}
 	state_net_attachments_free(list, n);
 	return r;
 }
@@ -214,6 +239,8 @@ int net_container_reapply(const struct net_env *e, const struct net_ctr *c, stru
 	int r = state_net_attachments(e->db, c->id, NULL, &list, &n, err);
 	if (r >= 0)
 		r = state_ctr_networks(e->db, c->id, &members, &n_members, err);
+	if (r >= 0)
+		r = net_fw_setup_chains(err); /* a flush took the jumps too */
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		const struct state_ctr_network *m = NULL;
 		for (size_t k = 0; k < n_members && !m; k++)

@@ -135,23 +135,10 @@ static json_t *static_ipam(const json_t *ipam, const struct net_cni_args *a)
 			 routes ? routes : json_array());
 }
 
-static json_t *port_mappings(const struct net_cni_args *a)
-{
-	json_t *list = json_array();
-	for (size_t i = 0; i < a->n_ports; i++) {
-		const struct net_port *p = &a->ports[i];
-		json_t *m = json_pack("{s:i,s:i,s:s}", "hostPort", p->host_port, "containerPort",
-				      p->container_port, "protocol", p->protocol);
-		if (p->host_ip[0])
-			sk_json_set_str(m, "hostIP", p->host_ip);
-		json_array_append_new(list, m);
-	}
-	return list;
-}
-
 /* The configs ADD runs, in order: the list's name and version in each, our address instead of
- * the file's IPAM, runtimeConfig for the capabilities that have something to say. Plugins with
- * nothing to do here (portmap without ports, tuning without a MAC) are left out. */
+ * the file's IPAM, runtimeConfig for the capabilities that have something to say. Left out:
+ * what selkie's firewall does instead (portmap, firewall, the bridge's ipMasq) and tuning
+ * without a MAC to set. */
 static json_t *chain_build(const json_t *list, const struct net_cni_args *a)
 {
 	json_t *chain = json_array();
@@ -159,10 +146,10 @@ static json_t *chain_build(const json_t *list, const struct net_cni_args *a)
 	json_t *p;
 	json_array_foreach (json_object_get(list, "plugins"), i, p) {
 		const json_t *caps = json_object_get(p, "capabilities");
-		bool wants_ports = sk_json_bool(caps, "portMappings", false);
 		bool wants_mac = sk_json_bool(caps, "mac", false);
 		const char *type = sk_json_str(p, "type");
-		if (wants_ports && a->n_ports == 0 && streq(type ? type : "", "portmap"))
+		/* selkie's firewall (net/firewall.h) does masquerade, ports and forwarding */
+		if (streq(type ? type : "", "portmap") || streq(type ? type : "", "firewall"))
 			continue;
 		if (wants_mac && !a->mac && streq(type ? type : "", "tuning"))
 			continue;
@@ -170,12 +157,12 @@ static json_t *chain_build(const json_t *list, const struct net_cni_args *a)
 		json_object_set(conf, "cniVersion", json_object_get(list, "cniVersion"));
 		json_object_set(conf, "name", json_object_get(list, "name"));
 		json_object_del(conf, "capabilities");
+		if (json_object_get(conf, "ipMasq"))
+			json_object_set_new(conf, "ipMasq", json_false());
 		if (json_object_get(conf, "ipam"))
 			json_object_set_new(conf, "ipam",
 					    static_ipam(json_object_get(p, "ipam"), a));
 		json_t *rc = json_object();
-		if (wants_ports)
-			json_object_set_new(rc, "portMappings", port_mappings(a));
 		if (wants_mac && a->mac)
 			sk_json_set_str(rc, "mac", a->mac);
 		if (json_object_size(rc))

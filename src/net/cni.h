@@ -5,7 +5,8 @@
  * comes from selkie's own allocation (net/ipam.c), handed to the plugins as a `static` IPAM
  * section. What ADD ran is cached (<cache_dir>/<network>-<container>-<ifname>.json) before the
  * first plugin starts, so DEL and CHECK replay exactly that chain, even after the network's
- * config was removed or when ADD was killed half-way.
+ * config was removed or when ADD was killed half-way. Published ports and masquerading are
+ * net/firewall.c's, not the plugins'.
  */
 #pragma once
 
@@ -23,8 +24,6 @@ struct net_cni_args {
 	const char *address; /* "10.90.0.5/16" */
 	const char *gateway; /* may be NULL */
 	const char *mac;     /* may be NULL */
-	const struct net_port *ports;
-	size_t n_ports;
 	const char *cache_dir;
 };
 

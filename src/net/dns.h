@@ -12,9 +12,9 @@
 
 struct net_dns_entry {
 	const char *container_id;
-	const char *ipv4;   /* may be NULL */
-	const char *ipv6;   /* may be NULL */
-	char **names;	    /* the container's name, then aliases */
+	const char *ipv4; /* may be NULL */
+	const char *ipv6; /* may be NULL */
+	char **names;	  /* the container's name, then aliases */
 };
 
 /* Add (or replace) the entry of a container on network n, starting aardvark-dns if needed. */

@@ -545,7 +545,8 @@ int oci_spec_build(const struct oci_spec_settings *s, json_t **ret, struct sk_er
 	_cleanup_json_ json_t *spec =
 		json_pack("{s:s, s:{s:s, s:b}}", "ociVersion", "1.0.2", "root", "path", s->rootfs,
 			  "readonly", s->readonly_rootfs);
-	if (s->hostname && !ns_is_host(s, OCI_NS_UTS))
+	/* A joined UTS namespace keeps its owner's name (a pod's members share the infra's). */
+	if (s->hostname && !ns_is_host(s, OCI_NS_UTS) && s->ns[OCI_NS_UTS].mode != OCI_NS_PATH)
 		sk_json_set_str(spec, "hostname", s->hostname);
 	if (process_build(s, spec, err) < 0 || mounts_build(s, spec, err) < 0 ||
 	    linux_build(s, spec, err) < 0 || annotations_build(s->annotations, spec, err) < 0)

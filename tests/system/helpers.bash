@@ -47,6 +47,7 @@ teardown() {
 # container the test left is removed (stopped first); a mount or a process (monitor, runtime)
 # of this test's storage that is still there afterwards fails the test, and is then cleared.
 selkie_test_teardown() {
+	net_leaks_collect
 	if [[ -d ${SELKIE_TEST_ROOT:-/nonexistent} ]]; then
 		"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
 			rm -af -t 0 >/dev/null 2>&1 || true
@@ -67,6 +68,7 @@ selkie_test_teardown() {
 			rmdir /sys/fs/cgroup/*/selkie/"${p##*/}" 2>/dev/null || true
 		done
 	fi
+	net_leaks_check || left=1
 	for m in $(awk -v dir="$BATS_TEST_TMPDIR/" 'index($5, dir) == 1 { print $5 }' \
 		/proc/self/mountinfo | sort -r); do
 		echo "# mount left behind: $m" >&2
@@ -232,3 +234,117 @@ store_snapshot() {
 		fi
 	}
 }
+
+# ---- network leak checks (tests 3xx; keep additions in this block) -------------------------
+# Whatever a test's containers held on the host must be gone after its teardown's `rm -af`:
+# the veths of their namespaces, their iptables rules, their net_attachments rows, their
+# namespaces, CNI cache entries and firewall records under the run root. Only what is this
+# test's is looked at (its containers' IDs from its events log, its namespaces), so suites
+# running at the same time on the host do not disturb the check.
+
+# net_test_db_query SQL: run SQL on the test's state database (python3's sqlite3: the CLI is
+# not needed), one row a line, columns separated by '|'; nothing when there is no database.
+net_test_db_query() {
+	local db=$SELKIE_TEST_ROOT/selkie.db
+	[[ -f $db ]] || return 0
+	/usr/bin/python3 - "$db" "$1" <<-'PY'
+		import sqlite3, sys
+		db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=10)
+		try:
+		    for row in db.execute(sys.argv[2]):
+		        print("|".join("" if v is None else str(v) for v in row))
+		except sqlite3.OperationalError as e:
+		    if "no such table" not in str(e):
+		        raise
+	PY
+}
+
+# net_test_ids: the full IDs of every container this test's storage has made (events log).
+net_test_ids() {
+	local log=${SELKIE_TEST_RUNROOT:-/nonexistent}/events/events.log
+	[[ -f $log ]] || return 0
+	jq -r 'select(.Type == "container") | .ID' "$log" 2>/dev/null | sort -u
+}
+
+# net_ns_host_ifindexes NETNS_PATH: the host-side ifindexes of the veths in that namespace.
+net_ns_host_ifindexes() {
+	nsenter --net="$1" ip -o link show type veth 2>/dev/null |
+		sed -n 's/^[0-9]*: [^@]*@if\([0-9]*\):.*/\1/p'
+}
+
+# net_leaks_collect: before the teardown removes the containers, remember the host ends of the
+# veths of the test's namespaces (they vanish with the namespaces, unless something leaks).
+net_leaks_collect() {
+	local ns
+	NET_LEAK_IFINDEXES=()
+	[[ -d ${SELKIE_TEST_RUNROOT:-/nonexistent}/netns ]] || return 0
+	for ns in "$SELKIE_TEST_RUNROOT"/netns/*; do
+		[[ -e $ns ]] || continue
+		mapfile -t -O "${#NET_LEAK_IFINDEXES[@]}" NET_LEAK_IFINDEXES < <(net_ns_host_ifindexes "$ns")
+	done
+}
+
+# net_test_rules: iptables rules (nat and filter, `iptables -S` form) naming one of the test's
+# containers (selkie's "selkie:ID" comments, the CNI plugins' "id: ID" ones).
+net_test_rules() {
+	local ids
+	ids=$(net_test_ids)
+	[[ -n $ids ]] || return 0
+	{ iptables -w -t nat -S; iptables -w -t filter -S; } 2>/dev/null | grep -F -- "$ids" || true
+}
+
+# net_leaks_check: print what the test's containers left on the host and clear it; fail if any.
+net_leaks_check() {
+	[[ -n ${SELKIE_TEST_RUNROOT:-} ]] || return 0
+	local left=0 idx rule link f table
+	# A monitor's cleanup may still be running: give it a moment, as for processes.
+	wait_until 5 net_leaks_none >/dev/null 2>&1 || true
+	for idx in "${NET_LEAK_IFINDEXES[@]}"; do
+		link=$(ip -o link show 2>/dev/null | awk -F': ' -v i="$idx" '$1 == i { print $2 }')
+		[[ -n $link ]] || continue
+		echo "# veth left behind: ${link%@*} (ifindex $idx)" >&2
+		ip link del "${link%@*}" 2>/dev/null || true
+		left=1
+	done
+	while read -r rule; do
+		[[ -n $rule ]] || continue
+		echo "# iptables rule left behind: $rule" >&2
+		left=1
+		# selkie's own rules (comment selkie:ID) have no quotes: delete them again.
+		if [[ $rule == *" selkie:"* && $rule != *'"'* ]]; then
+			for table in nat filter; do
+				# shellcheck disable=SC2086
+				iptables -w -t $table ${rule/#-A /-D } 2>/dev/null && break
+			done
+		fi
+	done < <(net_test_rules)
+	while read -r f; do
+		[[ -n $f ]] || continue
+		echo "# net_attachments row left behind: $f" >&2
+		left=1
+	done < <(net_test_db_query "SELECT container_id, network, ifname, ip FROM net_attachments")
+	for f in "$SELKIE_TEST_RUNROOT"/netns/* "$SELKIE_TEST_RUNROOT"/networks/cni-cache/* \
+		"$SELKIE_TEST_RUNROOT"/networks/firewall/*; do
+		[[ -e $f ]] || continue
+		echo "# network state left behind: $f" >&2
+		umount -l "$f" 2>/dev/null || true
+		left=1
+	done
+	return "$left"
+}
+
+# net_leaks_none: nothing of the above is left (for wait_until).
+net_leaks_none() {
+	local idx f
+	for idx in "${NET_LEAK_IFINDEXES[@]}"; do
+		ip -o link show | grep -q "^$idx: " && return 1
+	done
+	[[ -z $(net_test_rules) ]] || return 1
+	[[ -z $(net_test_db_query "SELECT 1 FROM net_attachments LIMIT 1") ]] || return 1
+	for f in "$SELKIE_TEST_RUNROOT"/netns/* "$SELKIE_TEST_RUNROOT"/networks/cni-cache/* \
+		"$SELKIE_TEST_RUNROOT"/networks/firewall/*; do
+		[[ -e $f ]] && return 1
+	done
+	return 0
+}
+# ---- end of network leak checks -------------------------------------------------------------
