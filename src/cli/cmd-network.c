@@ -23,10 +23,9 @@ static const char *const time_fields[] = { "created", NULL };
 
 static void network_event(struct cli_ctx *ctx, const char *action, const struct net_network *n)
 {
-	struct state_event e = { .type = (char *)"network",
-				 .action = (char *)action,
-				 .id = n->id,
-				 .name = n->name };
+	struct state_event e = {
+		.type = (char *)"network", .action = (char *)action, .id = n->id, .name = n->name
+	};
 	cli_event_emit(ctx, &e);
 }
 

@@ -69,9 +69,8 @@ static int filter_add(struct network_filter *f, int k, const char *val, struct s
 		size_t n = strv_length(f->values[F_UNTIL]);
 		f->until = xreallocarray(f->until, n + 1, sizeof(*f->until));
 		if (until_parse(val, &f->until[n]) < 0)
-			return sk_err_invalid(err,
-					      "failed to parse value as time or duration: \"%s\"",
-					      val);
+			return sk_err_invalid(
+				err, "failed to parse value as time or duration: \"%s\"", val);
 	}
 	if (k == F_NAME) {
 		f->names = xreallocarray(f->names, f->n_names + 1, sizeof(*f->names));
@@ -90,12 +89,13 @@ int network_filter_parse(char *const *filters, bool prune, struct network_filter
 	STRV_FOREACH (spec, filters) {
 		const char *eq = strchr(*spec, '=');
 		if (!eq && !prune)
-			return sk_err_invalid(err,
-					      "filter input must be in the form of filter=value: %s "
-					      "is invalid",
-					      *spec);
-		_cleanup_free_ char *key = eq ? xstrndup(*spec, (size_t)(eq - *spec))
-					      : xstrdup(*spec);
+			return sk_err_invalid(
+				err,
+				"filter input must be in the form of filter=value: %s "
+				"is invalid",
+				*spec);
+		_cleanup_free_ char *key =
+			eq ? xstrndup(*spec, (size_t)(eq - *spec)) : xstrdup(*spec);
 		int k = 0;
 		while (k < _F_MAX && !streq(keys[k], key))
 			k++;
@@ -157,8 +157,7 @@ static bool dangling_one(const char *v, const struct net_network *n, bool in_use
 	return want == dangling;
 }
 
-bool network_filter_match(const struct network_filter *f, const struct net_network *n,
-			  bool in_use)
+bool network_filter_match(const struct network_filter *f, const struct net_network *n, bool in_use)
 {
 	if (f->values[F_NAME]) {
 		bool hit = false;

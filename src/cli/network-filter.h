@@ -17,5 +17,4 @@ DEFINE_CLEANUP_FUNC(struct network_filter *, network_filter_free)
 #define _cleanup_network_filter_ _cleanup_(network_filter_freep)
 
 /* in_use: some container is on the network (the default one never counts as dangling). */
-bool network_filter_match(const struct network_filter *f, const struct net_network *n,
-			  bool in_use);
+bool network_filter_match(const struct network_filter *f, const struct net_network *n, bool in_use);

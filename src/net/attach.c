@@ -54,7 +54,9 @@ static int attach_one(const struct net_env *e, const struct net_ctr *c,
 	/* What a killed start may have left for this pair: replaced. */
 	state_net_attachment_delete(e->db, c->id, n->name, NULL);
 	struct net_lease lease = { 0 };
-	r = net_ipam_reserve(e->db, n, c->id, ifname, m->static_ip, &lease, err);
+	_cleanup_free_ char *claims = net_ipam_claim_dir(n);
+	r = net_ipam_reserve_claimed(e->db, n, c->id, ifname, m->static_ip, claims, c->netns,
+				     &lease, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *cache = cache_dir(e);
@@ -99,6 +101,7 @@ static int attach_one(const struct net_env *e, const struct net_ctr *c,
 		net_fw_del(fw_dir, n->name, c->id, NULL);
 		net_cni_del(cache, n->name, c->id, ifname, c->netns, NULL);
 		state_net_attachment_delete(e->db, c->id, n->name, NULL);
+		net_ipam_unclaim(claims, lease.ip, c->netns);
 	}
 	net_cni_result_release(&res);
 	net_lease_release(&lease);
@@ -160,6 +163,11 @@ static int detach_one(const struct net_env *e, const struct state_net_attachment
 	/* The address is freed even when a plugin failed: the namespace is going away, and a
 	 * row kept would hold the address for ever. */
 	state_net_attachment_delete(e->db, a->container_id, a->network, NULL);
+	_cleanup_net_network_ struct net_network *n = NULL;
+	if (netns && net_network_get(e->config_dir, a->network, &n, NULL) >= 0) {
+		_cleanup_free_ char *claims = net_ipam_claim_dir(n);
+		net_ipam_unclaim(claims, a->ip, netns);
+	}
 	bridge_drop_if_unused(e, a->network);
 	return r;
 }

@@ -2,6 +2,7 @@
 #include "firewall.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -159,7 +160,9 @@ static void route_localnet(const char *bridge)
 	if (!bridge || strchr(bridge, '/'))
 		return;
 	_cleanup_free_ char *p = xasprintf("/proc/sys/net/ipv4/conf/%s/route_localnet", bridge);
-	fs_write_replace(p, "1", 1, 0644, false);
+	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0)
+		fd_write_all(fd, "1", 1);
 }
 
 int net_fw_add(const char *state_dir, const struct net_fw_ctr *f, struct sk_error **err)

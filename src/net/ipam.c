@@ -2,11 +2,15 @@
 #include "ipam.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "net/subnet.h"
 #include "state/networks.h"
+#include "util/fs.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -21,12 +25,67 @@ void net_lease_release(struct net_lease *l)
 	*l = (struct net_lease){ 0 };
 }
 
+struct claim {
+	const char *dir;
+	const char *owner;
+};
+
+char *net_ipam_claim_dir(const struct net_network *n)
+{
+	_cleanup_free_ char *key = xstrdup(n->n_subnets ? n->subnets[0].subnet : "none");
+	for (char *p = key; *p; p++)
+		if (*p == '/' || *p == ':')
+			*p = '_';
+	return xasprintf("%s/%s-%s", NET_IPAM_CLAIM_ROOT, n->interface ? n->interface : n->name,
+			 key);
+}
+
+/* 0: claimed; -EEXIST: another live container has it. */
+static int claim_take(const struct claim *cl, const char *ip)
+{
+	if (!cl || !cl->dir)
+		return 0;
+	if (fs_mkdir_p(cl->dir, 0700) < 0)
+		return 0; /* no shared registry: the row alone decides */
+	_cleanup_free_ char *path = xasprintf("%s/%s", cl->dir, ip);
+	for (int tries = 0; tries < 2; tries++) {
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			fd_write_all(fd, cl->owner, strlen(cl->owner));
+			return 0;
+		}
+		if (errno != EEXIST)
+			return 0;
+		_cleanup_free_ char *holder = NULL;
+		if (fs_read_file(path, PATH_MAX, &holder, NULL) < 0)
+			continue;
+		if (streq(holder, cl->owner) || (holder[0] && !fs_exists(holder)) || !holder[0])
+			unlink(path); /* ours from before, stale or half-written: take it over */
+		else
+			return -EEXIST;
+	}
+	return -EEXIST;
+}
+
+void net_ipam_unclaim(const char *claim_dir, const char *ip, const char *owner)
+{
+	if (!claim_dir || !ip)
+		return;
+	_cleanup_free_ char *path = xasprintf("%s/%s", claim_dir, ip);
+	_cleanup_free_ char *holder = NULL;
+	if (fs_read_file(path, PATH_MAX, &holder, NULL) >= 0 && streq(holder, owner))
+		unlink(path);
+}
+
 static int lease_try(struct state_db *db, const struct net_network *n, const char *ctr_id,
 		     const char *ifname, const struct net_ip *ip, int prefix,
-		     const struct net_subnet *s, struct net_lease *ret, struct sk_error **err)
+		     const struct net_subnet *s, const struct claim *cl, struct net_lease *ret,
+		     struct sk_error **err)
 {
 	char buf[NET_IP_STRLEN];
 	net_ip_format(ip, buf);
+	if (claim_take(cl, buf) < 0)
+		return -EEXIST;
 	struct state_net_attachment a = {
 		.container_id = (char *)ctr_id,
 		.network = n->name,
@@ -34,8 +93,11 @@ static int lease_try(struct state_db *db, const struct net_network *n, const cha
 		.ip = buf,
 	};
 	int r = state_net_attachment_reserve(db, &a, err);
-	if (r < 0)
+	if (r < 0) {
+		if (cl)
+			net_ipam_unclaim(cl->dir, buf, cl->owner);
 		return r;
+	}
 	ret->ip = xstrdup(buf);
 	ret->prefix = prefix;
 	ret->address = xasprintf("%s/%d", buf, prefix);
@@ -59,6 +121,15 @@ int net_ipam_reserve(struct state_db *db, const struct net_network *n, const cha
 		     const char *ifname, const char *want, struct net_lease *ret,
 		     struct sk_error **err)
 {
+	return net_ipam_reserve_claimed(db, n, ctr_id, ifname, want, NULL, NULL, ret, err);
+}
+
+int net_ipam_reserve_claimed(struct state_db *db, const struct net_network *n, const char *ctr_id,
+			     const char *ifname, const char *want, const char *claim_dir,
+			     const char *owner, struct net_lease *ret, struct sk_error **err)
+{
+	struct claim claim = { claim_dir, owner };
+	const struct claim *cl = claim_dir ? &claim : NULL;
 	if (n->n_subnets == 0)
 		return sk_err_invalid(err, "network %s has no subnet to take an address from",
 				      n->name);
@@ -77,7 +148,7 @@ int net_ipam_reserve(struct state_db *db, const struct net_network *n, const cha
 					      "requested static ip %s not in any subnet on "
 					      "network %s",
 					      want, n->name);
-		int r = lease_try(db, n, ctr_id, ifname, &ip, net.prefix, s, ret, err);
+		int r = lease_try(db, n, ctr_id, ifname, &ip, net.prefix, s, cl, ret, err);
 		if (r == -EEXIST)
 			return sk_error_set(err, SK_ERR_EXISTS, EEXIST,
 					    "requested ip address %s is already allocated on "
@@ -98,7 +169,7 @@ int net_ipam_reserve(struct state_db *db, const struct net_network *n, const cha
 			break;
 		if (is_reserved(&net, s, &ip, off))
 			continue;
-		int r = lease_try(db, n, ctr_id, ifname, &ip, net.prefix, s, ret, err);
+		int r = lease_try(db, n, ctr_id, ifname, &ip, net.prefix, s, cl, ret, err);
 		if (r != -EEXIST)
 			return r;
 	}

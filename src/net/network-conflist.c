@@ -119,20 +119,18 @@ json_t *net_conflist_build(const struct net_network *n)
 	json_t *plugins = json_array();
 	json_array_append_new(plugins, main_plugin(n));
 	if (streq(n->driver, "bridge")) {
-		json_array_append_new(plugins, json_pack("{s:s, s:{s:b}, s:b}", "type", "portmap",
-							 "capabilities", "portMappings", 1,
-							 "snat", 1));
 		json_array_append_new(plugins,
-				      json_pack("{s:s, s:s}", "type", "firewall", "backend",
-						"iptables"));
+				      json_pack("{s:s, s:{s:b}, s:b}", "type", "portmap",
+						"capabilities", "portMappings", 1, "snat", 1));
+		json_array_append_new(plugins, json_pack("{s:s, s:s}", "type", "firewall",
+							 "backend", "iptables"));
 	}
-	json_array_append_new(plugins, json_pack("{s:s, s:{s:b}}", "type", "tuning",
-						 "capabilities", "mac", 1));
+	json_array_append_new(
+		plugins, json_pack("{s:s, s:{s:b}}", "type", "tuning", "capabilities", "mac", 1));
 	_cleanup_free_ char *created = time_format_rfc3339nano(n->created);
 	json_t *own = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:b, s:b}", "id", n->id, "created",
-				created, "driver", n->driver, "labels",
-				net_kv_to_object(n->labels), "options",
-				net_kv_to_object(n->options), "internal", n->internal,
+				created, "driver", n->driver, "labels", net_kv_to_object(n->labels),
+				"options", net_kv_to_object(n->options), "internal", n->internal,
 				"dns_enabled", n->dns_enabled, "ipv6", n->ipv6);
 	return json_pack("{s:s, s:s, s:o, s:o}", "cniVersion", "1.0.0", "name", n->name, "plugins",
 			 plugins, "selkie", own);
@@ -176,9 +174,9 @@ static void own_parse(struct net_network *n, const json_t *own, const char *path
 	const char *created = sk_json_str(own, "created");
 	struct stat st;
 	if (!created || time_parse_rfc3339(created, &n->created) < 0)
-		n->created = stat(path, &st) == 0 ? (int64_t)st.st_mtim.tv_sec * 1000000000 +
-							    st.st_mtim.tv_nsec
-						  : 0;
+		n->created = stat(path, &st) == 0
+				     ? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec
+				     : 0;
 	const char *driver = sk_json_str(own, "driver");
 	if (driver) {
 		free(n->driver);

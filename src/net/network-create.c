@@ -35,7 +35,8 @@ static void create_release(struct create *c)
 
 static bool name_valid(const char *s)
 {
-	if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+	if (!s ||
+	    !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
 		return false;
 	return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")] ==
 	       '\0';
@@ -46,8 +47,9 @@ static int name_check(const char *name, struct sk_error **err)
 	static const char *const modes[] = { "host",	    "none",	 "bridge", "private",
 					     "slirp4netns", "container", "ns",	   "pasta" };
 	if (!name_valid(name))
-		return sk_err_invalid(err, "network name %s invalid: names must match " NAME_RULE
-					   ": invalid argument",
+		return sk_err_invalid(err,
+				      "network name %s invalid: names must match " NAME_RULE
+				      ": invalid argument",
 				      name);
 	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
 		if (streq(name, modes[i]))
@@ -70,9 +72,8 @@ static int labels_check(char *const *labels, struct sk_error **err)
 {
 	STRV_FOREACH (l, labels)
 		if ((*l)[0] == '=' || (*l)[0] == '\0')
-			return sk_err_invalid(err,
-					      "failed to parse labels: invalid label format: \"%s\"",
-					      *l);
+			return sk_err_invalid(
+				err, "failed to parse labels: invalid label format: \"%s\"", *l);
 	return 0;
 }
 
@@ -103,8 +104,8 @@ static int option_check(const char *driver, const char *kv, const char **parent,
 	if (bridge && streq(key, "isolate")) {
 		bool b;
 		if (parse_bool(val, &b) < 0)
-			return sk_err_invalid(err, "strconv.ParseBool: parsing \"%s\": invalid syntax",
-					      val);
+			return sk_err_invalid(
+				err, "strconv.ParseBool: parsing \"%s\": invalid syntax", val);
 		return 0;
 	}
 	if (!bridge && streq(key, "parent")) {
@@ -228,7 +229,8 @@ static int range_set(struct net_subnet *s, const struct net_cidr *m, const char 
 	}
 	_cleanup_free_ char *fs = ip_string(&first), *ls = ip_string(&last);
 	if (!net_cidr_contains(m, &first))
-		return sk_err_invalid(err, "lease range start ip %s not in subnet %s", fs, s->subnet);
+		return sk_err_invalid(err, "lease range start ip %s not in subnet %s", fs,
+				      s->subnet);
 	if (!net_cidr_contains(m, &last))
 		return sk_err_invalid(err, "lease range end ip %s not in subnet %s", ls, s->subnet);
 	uint64_t a = 0, b = 0;
@@ -352,8 +354,9 @@ static int bridge_choose(struct create *c, struct sk_error **err)
 		if (iface_used(c, want))
 			return sk_err_invalid(err, "bridge name %s already in use", want);
 		if (!name_valid(want) || strlen(want) > 15)
-			return sk_err_invalid(err, "bridge name %s invalid: names must match " NAME_RULE
-						   " and be at most 15 characters: invalid argument",
+			return sk_err_invalid(err,
+					      "bridge name %s invalid: names must match " NAME_RULE
+					      " and be at most 15 characters: invalid argument",
 					      want);
 		c->n->interface = xstrdup(want);
 		return 0;

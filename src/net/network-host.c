@@ -39,8 +39,7 @@ static void routes_v4(struct net_cidr **list, size_t *n)
 			   &use, &metric, &mask) != 8 ||
 		    mask == 0)
 			continue;
-		struct net_cidr c = { .ip.family = AF_INET,
-				      .prefix = __builtin_popcount(mask) };
+		struct net_cidr c = { .ip.family = AF_INET, .prefix = __builtin_popcount(mask) };
 		uint32_t d = dest;
 		memcpy(c.ip.addr, &d, 4);
 		routes_push(list, n, &c);
@@ -55,8 +54,8 @@ static void routes_v6(struct net_cidr **list, size_t *n)
 	while (f && fgets(line, sizeof(line), f)) {
 		char hex[33];
 		unsigned prefix;
-		if (sscanf(line, "%32s %x", hex, &prefix) != 2 || strlen(hex) != 32 || prefix == 0 ||
-		    prefix > 128)
+		if (sscanf(line, "%32s %x", hex, &prefix) != 2 || strlen(hex) != 32 ||
+		    prefix == 0 || prefix > 128)
 			continue;
 		struct net_cidr c = { .ip.family = AF_INET6, .prefix = (int)prefix };
 		bool ok = true;

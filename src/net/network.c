@@ -187,7 +187,8 @@ int net_network_get(const char *dir, const char *name_or_id, struct net_network 
 		return sk_err_invalid(err, "more than one result for network ID %s", name_or_id);
 	if (hits == 0)
 		return not_found(name_or_id, err);
-	*ret = TAKE_PTR(list[found]);
+	*ret = list[found];
+	/* Close the gap so the rest is freed. */
 	for (size_t i = found; list[i]; i++)
 		list[i] = list[i + 1];
 	return 0;

@@ -272,8 +272,8 @@ static void test_net_network_remove(void **state)
 static void test_net_network_create_errors(void **state)
 {
 	const char *dir = *state;
-	struct net_create_opts taken = { .name = "taken", .subnets = (char *[]){ "10.66.0.0/16",
-										 NULL } };
+	struct net_create_opts taken = { .name = "taken",
+					 .subnets = (char *[]){ "10.66.0.0/16", NULL } };
 	_cleanup_net_network_ struct net_network *t = create_ok(dir, &taken);
 	struct {
 		struct net_create_opts o;
@@ -281,9 +281,11 @@ static void test_net_network_create_errors(void **state)
 		enum sk_error_kind kind;
 	} cases[] = {
 		{ { .name = "x", .subnets = (char *[]){ "10.0.0.0/33", NULL } },
-		  "invalid CIDR address: 10.0.0.0/33", SK_ERR_INVALID },
+		  "invalid CIDR address: 10.0.0.0/33",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .subnets = (char *[]){ "foo", NULL } },
-		  "invalid CIDR address: foo", SK_ERR_INVALID },
+		  "invalid CIDR address: foo",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .subnets = (char *[]){ "10.66.1.0/24", NULL } },
 		  "subnet 10.66.1.0/24 is already used on the host or by another config",
 		  SK_ERR_INVALID },
@@ -296,7 +298,8 @@ static void test_net_network_create_errors(void **state)
 		{ { .name = "x",
 		    .subnets = (char *[]){ "10.68.0.0/16", NULL },
 		    .gateways = (char *[]){ "10.69.0.1", NULL } },
-		  "gateway 10.69.0.1 not in subnet 10.68.0.0/16", SK_ERR_INVALID },
+		  "gateway 10.69.0.1 not in subnet 10.68.0.0/16",
+		  SK_ERR_INVALID },
 		{ { .name = "x",
 		    .subnets = (char *[]){ "10.68.0.0/16", NULL },
 		    .gateways = (char *[]){ "foo", NULL } },
@@ -306,21 +309,26 @@ static void test_net_network_create_errors(void **state)
 		{ { .name = "x",
 		    .subnets = (char *[]){ "10.68.0.0/16", NULL },
 		    .ip_ranges = (char *[]){ "10.69.0.0/24", NULL } },
-		  "lease range start ip 10.69.0.1 not in subnet 10.68.0.0/16", SK_ERR_INVALID },
+		  "lease range start ip 10.69.0.1 not in subnet 10.68.0.0/16",
+		  SK_ERR_INVALID },
 		{ { .name = "x",
 		    .subnets = (char *[]){ "10.68.0.0/24", NULL },
 		    .ip_ranges = (char *[]){ "10.68.0.0/23", NULL } },
-		  "lease range end ip 10.68.1.255 not in subnet 10.68.0.0/24", SK_ERR_INVALID },
+		  "lease range end ip 10.68.1.255 not in subnet 10.68.0.0/24",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .gateways = (char *[]){ "10.68.0.1", NULL } },
-		  "cannot set gateway or range without subnet", SK_ERR_INVALID },
+		  "cannot set gateway or range without subnet",
+		  SK_ERR_INVALID },
 		{ { .name = "x",
 		    .subnets = (char *[]){ "10.68.0.0/16", NULL },
 		    .gateways = (char *[]){ "10.68.0.1", "10.68.0.2", NULL } },
-		  "cannot set more gateways than subnets", SK_ERR_INVALID },
+		  "cannot set more gateways than subnets",
+		  SK_ERR_INVALID },
 		{ { .name = "x",
 		    .subnets = (char *[]){ "10.68.0.0/16", NULL },
 		    .ip_ranges = (char *[]){ "10.68.0.0/24", "10.68.1.0/24", NULL } },
-		  "cannot set more ranges than subnets", SK_ERR_INVALID },
+		  "cannot set more ranges than subnets",
+		  SK_ERR_INVALID },
 		{ { .name = "bad name" },
 		  "network name bad name invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
 		  "invalid argument",
@@ -329,37 +337,51 @@ static void test_net_network_create_errors(void **state)
 		  "cannot create network with name \"host\" because it conflicts with a valid "
 		  "network mode",
 		  SK_ERR_INVALID },
-		{ { .name = "taken" }, "network name taken already used: network already exists",
+		{ { .name = "taken" },
+		  "network name taken already used: network already exists",
 		  SK_ERR_EXISTS },
-		{ { .name = "selkie" }, "network name selkie already used: network already exists",
+		{ { .name = "selkie" },
+		  "network name selkie already used: network already exists",
 		  SK_ERR_EXISTS },
-		{ { .name = "x", .driver = "foo" }, "unsupported driver foo: invalid argument",
+		{ { .name = "x", .driver = "foo" },
+		  "unsupported driver foo: invalid argument",
 		  SK_ERR_INVALID },
-		{ { .name = "x", .driver = "macvlan", .subnets = (char *[]){ "10.68.0.0/16", NULL } },
-		  "macvlan driver needs a parent interface: use -o parent=NAME", SK_ERR_INVALID },
+		{ { .name = "x",
+		    .driver = "macvlan",
+		    .subnets = (char *[]){ "10.68.0.0/16", NULL } },
+		  "macvlan driver needs a parent interface: use -o parent=NAME",
+		  SK_ERR_INVALID },
 		{ { .name = "x",
 		    .driver = "macvlan",
 		    .options = (char *[]){ "parent=selkie-no-such-if", NULL } },
-		  "parent interface selkie-no-such-if does not exist", SK_ERR_INVALID },
+		  "parent interface selkie-no-such-if does not exist",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .driver = "macvlan", .options = (char *[]){ "parent=lo", NULL } },
 		  "macvlan driver needs at least one subnet specified, DHCP is not yet supported",
 		  SK_ERR_INVALID },
 		{ { .name = "x",
 		    .driver = "macvlan",
 		    .options = (char *[]){ "parent=lo", "mode=foo", NULL } },
-		  "unknown macvlan mode \"foo\"", SK_ERR_INVALID },
+		  "unknown macvlan mode \"foo\"",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .options = (char *[]){ "foo=bar", NULL } },
-		  "unsupported bridge network option foo", SK_ERR_INVALID },
+		  "unsupported bridge network option foo",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .options = (char *[]){ "bad", NULL } },
-		  "unsupported bridge network option bad", SK_ERR_INVALID },
+		  "unsupported bridge network option bad",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .options = (char *[]){ "mtu=abc", NULL } },
-		  "strconv.Atoi: parsing \"abc\": invalid syntax", SK_ERR_INVALID },
+		  "strconv.Atoi: parsing \"abc\": invalid syntax",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .options = (char *[]){ "mtu=-1", NULL } },
-		  "mtu -1 is less than zero", SK_ERR_INVALID },
+		  "mtu -1 is less than zero",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .options = (char *[]){ "isolate=x", NULL } },
-		  "strconv.ParseBool: parsing \"x\": invalid syntax", SK_ERR_INVALID },
+		  "strconv.ParseBool: parsing \"x\": invalid syntax",
+		  SK_ERR_INVALID },
 		{ { .name = "x", .labels = (char *[]){ "=x", NULL } },
-		  "failed to parse labels: invalid label format: \"=x\"", SK_ERR_INVALID },
+		  "failed to parse labels: invalid label format: \"=x\"",
+		  SK_ERR_INVALID },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		create_fails(dir, &cases[i].o, cases[i].msg, cases[i].kind);
@@ -404,9 +426,9 @@ static void test_net_network_to_json_shape(void **state)
 				     .labels = (char *[]){ "k=v", NULL } };
 	_cleanup_net_network_ struct net_network *n = create_ok(dir, &o);
 	_cleanup_json_ json_t *j = net_network_to_json(n);
-	const char *keys[] = { "name",	       "id",	   "driver",	  "network_interface",
-			       "created",      "subnets",  "ipv6_enabled", "internal",
-			       "dns_enabled",  "labels",   "ipam_options" };
+	const char *keys[] = { "name",	      "id",	 "driver",	 "network_interface",
+			       "created",     "subnets", "ipv6_enabled", "internal",
+			       "dns_enabled", "labels",	 "ipam_options" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		assert_non_null(json_object_get(j, keys[i]));
 	assert_null(json_object_get(j, "options"));

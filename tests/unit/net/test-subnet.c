@@ -35,8 +35,8 @@ static void test_net_ip_parse_both_families(void **state)
 	char out[NET_IP_STRLEN];
 	net_ip_format(&b, out);
 	assert_string_equal(out, "fd00::1");
-	assert_true(net_ip_equal(&a, &(struct net_ip){ .family = AF_INET,
-						       .addr = { 10, 1, 2, 3 } }));
+	assert_true(
+		net_ip_equal(&a, &(struct net_ip){ .family = AF_INET, .addr = { 10, 1, 2, 3 } }));
 }
 
 static void test_net_ip_parse_rejects_garbage(void **state)
@@ -53,8 +53,9 @@ static void test_net_ip_parse_rejects_garbage(void **state)
 static void test_net_cidr_parse_bad_prefix(void **state)
 {
 	struct net_cidr c;
-	const char *bad[] = { "10.0.0.0/33", "10.0.0.0/8x", "foo", "10.0.0.0", "10.0.0.0/",
-			      "/8",	     "fd00::/129", "10.0.0.0/-1", "10.0.0.0/+8", "10.0.0.0/ 8" };
+	const char *bad[] = { "10.0.0.0/33", "10.0.0.0/8x", "foo",	  "10.0.0.0",
+			      "10.0.0.0/",   "/8",	    "fd00::/129", "10.0.0.0/-1",
+			      "10.0.0.0/+8", "10.0.0.0/ 8" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(net_cidr_parse(bad[i], &c), -EINVAL);
 	assert_int_equal(net_cidr_parse("10.0.0.0/32", &c), 0);
@@ -98,7 +99,8 @@ static void test_net_cidr_contains(void **state)
 
 static void test_net_cidr_overlaps(void **state)
 {
-	struct net_cidr a = cidr("10.99.0.0/16"), b = cidr("10.99.1.0/24"), c = cidr("10.98.0.0/16");
+	struct net_cidr a = cidr("10.99.0.0/16"), b = cidr("10.99.1.0/24"),
+			c = cidr("10.98.0.0/16");
 	assert_true(net_cidr_overlaps(&a, &b));
 	assert_true(net_cidr_overlaps(&b, &a));
 	assert_false(net_cidr_overlaps(&a, &c));
