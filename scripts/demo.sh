@@ -18,6 +18,7 @@ export PATH=$top/build/src/cli:$PATH
 work=$(mktemp -d /tmp/selkie-demo.XXXXXX)
 cleanup() {
 	if [[ $keep -eq 0 ]]; then
+		SELKIE_ROOT=$work/root SELKIE_RUNROOT=$work/run selkie pod rm -af -t 0 >/dev/null 2>&1 || true
 		SELKIE_ROOT=$work/root SELKIE_RUNROOT=$work/run selkie rm -af -t 0 >/dev/null 2>&1 || true
 		"$top/tests/fixtures/registry.sh" stop "$work/registry" >/dev/null 2>&1 || true
 		rm -rf "$work"
@@ -65,15 +66,24 @@ selkie info --format '{{.Store.GraphDriverName}} {{.Host.OCIRuntime.Name}}'
 
 step selkie run --rm busybox echo "'hello from a container'"
 selkie run --rm "$SELKIE_REGISTRY/busybox" echo 'hello from a container'
-step selkie run -d --name web -v "$work/www:/www:ro" httpd "# serves $work/www"
+step selkie run -d --name web -p 38080:80 -v "$work/www:/www:Z" httpd "# serves $work/www"
 mkdir -p "$work/www"
 echo 'hello from selkie' >"$work/www/index.html"
-selkie run -d --name web -v "$work/www:/www:ro" "$SELKIE_REGISTRY/httpd"
-step selkie exec web wget -qO- http://127.0.0.1/ "# the container's own loopback"
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	selkie exec web wget -qO- http://127.0.0.1/ 2>/dev/null && break
-	sleep 0.2
-done
+selkie run -d --name web -p 38080:80 -v "$work/www:/www:Z" "$SELKIE_REGISTRY/httpd"
+step curl -s http://127.0.0.1:38080/ "# through the published port"
+fetch() {
+	for _ in $(seq 50); do
+		curl -sf "$1" && return 0
+		sleep 0.1
+	done
+	echo "no answer from $1" >&2
+	return 1
+}
+fetch http://127.0.0.1:38080/
+step selkie port web
+selkie port web
+step selkie inspect web --format "'{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}'"
+selkie inspect web --format '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}'
 step selkie ps
 selkie ps
 step selkie exec web sh -c "'exit 3'" "# the exit code passes through"
@@ -84,6 +94,28 @@ step selkie ps -a --format "'{{.Names}} {{.Status}}'"
 selkie ps -a --format '{{.Names}} {{.Status}}'
 step selkie rm web
 selkie rm web
+
+step selkie network create demo-net "# a user-defined network: containers find each other by name"
+selkie network create demo-net
+step selkie run -d --name db --network demo-net busybox sleep 600
+selkie run -d --name db --network demo-net "$SELKIE_REGISTRY/busybox" sleep 600
+step selkie run --rm --network demo-net busybox nslookup db
+selkie run --rm --network demo-net "$SELKIE_REGISTRY/busybox" nslookup db
+step selkie rm -f -t 0 db
+selkie rm -f -t 0 db
+step selkie network rm demo-net
+selkie network rm demo-net
+
+step selkie pod create --name pod-web -p 38081:80 "# the port is the pod's"
+selkie pod create --name pod-web -p 38081:80
+step selkie run -d --pod pod-web -v "$work/www:/www:Z" httpd
+selkie run -d --pod pod-web -v "$work/www:/www:Z" "$SELKIE_REGISTRY/httpd"
+step curl -s http://127.0.0.1:38081/
+fetch http://127.0.0.1:38081/
+step selkie pod ps
+selkie pod ps
+step selkie pod rm -f pod-web
+selkie pod rm -f -t 0 pod-web
 
 if [[ $keep -eq 1 ]]; then
 	cat <<MSG

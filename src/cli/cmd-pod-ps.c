@@ -16,16 +16,31 @@
 #include "util/xalloc.h"
 
 static const char *const pod_ps_headers[] = {
-	"ID",	       "POD ID",	  "Name",	     "NAME",  "Status",	     "STATUS",
-	"Created",     "CREATED",	  "InfraID",	     "INFRA ID", "NumberOfContainers",
-	"# OF CONTAINERS", "ContainerIds", "IDS",	     "ContainerNames", "NAMES",
-	"ContainerStatuses", "STATUS",	  NULL,
+	"ID",
+	"POD ID",
+	"Name",
+	"NAME",
+	"Status",
+	"STATUS",
+	"Created",
+	"CREATED",
+	"InfraID",
+	"INFRA ID",
+	"NumberOfContainers",
+	"# OF CONTAINERS",
+	"ContainerIds",
+	"IDS",
+	"ContainerNames",
+	"NAMES",
+	"ContainerStatuses",
+	"STATUS",
+	NULL,
 };
 
 static json_t *labels_of(const struct pod_info *p)
 {
-	json_t *l = p->pod->labels ? sk_json_parse(p->pod->labels, strlen(p->pod->labels), NULL)
-				   : NULL;
+	json_t *l =
+		p->pod->labels ? sk_json_parse(p->pod->labels, strlen(p->pod->labels), NULL) : NULL;
 	return json_is_object(l) ? l : (json_decref(l), json_object());
 }
 
@@ -41,9 +56,10 @@ static json_t *row_json(const struct pod_info *p)
 	const struct state_container *infra = pod_infra(p);
 	json_t *ctrs = json_array();
 	for (size_t i = 0; p->ctrs[i]; i++)
-		json_array_append_new(ctrs, json_pack("{s:s,s:s,s:s}", "Id", p->ctrs[i]->id, "Names",
-						      p->ctrs[i]->name, "Status",
-						      state_ctr_status_to_string(p->ctrs[i]->state)));
+		json_array_append_new(ctrs,
+				      json_pack("{s:s,s:s,s:s}", "Id", p->ctrs[i]->id, "Names",
+						p->ctrs[i]->name, "Status",
+						state_ctr_status_to_string(p->ctrs[i]->state)));
 	_cleanup_free_ char *created = time_format_rfc3339nano(p->pod->created);
 	return json_pack("{s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o}", "Cgroup", "", "Containers",
 			 ctrs, "Created", created, "Id", p->pod->id, "InfraId",
@@ -144,9 +160,10 @@ static bool one_matches(const struct pod_info *p, const char *key, const char *v
 	return ctr_matches(p, key, value);
 }
 
-static const char *const filter_keys[] = { "ctr-ids",	 "ctr-names", "ctr-number", "ctr-status",
-					   "id",	 "label",     "name",	    "network",
-					   "status",	 NULL };
+static const char *const filter_keys[] = {
+	"ctr-ids", "ctr-names", "ctr-number", "ctr-status", "id",
+	"label",   "name",	"network",    "status",	    NULL
+};
 
 static int filters_check(char *const *filters)
 {
@@ -222,11 +239,11 @@ static int sort_pods(struct pod_info **list, const char *by)
 static char *default_table(const struct pod_ps_opts *o)
 {
 	bool ctr = o->ctr_ids || o->ctr_names || o->ctr_status;
-	return xasprintf("table {{.ID}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraID}}%s%s%s%s",
-			 ctr ? "" : "\t{{.NumberOfContainers}}",
-			 o->ctr_ids ? "\t{{.ContainerIds}}" : "",
-			 o->ctr_names ? "\t{{.ContainerNames}}" : "",
-			 o->ctr_status ? "\t{{.ContainerStatuses}}" : "");
+	return xasprintf(
+		"table {{.ID}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraID}}%s%s%s%s",
+		ctr ? "" : "\t{{.NumberOfContainers}}", o->ctr_ids ? "\t{{.ContainerIds}}" : "",
+		o->ctr_names ? "\t{{.ContainerNames}}" : "",
+		o->ctr_status ? "\t{{.ContainerStatuses}}" : "");
 }
 
 int cmd_pod_ps(struct cli_ctx *ctx, void *opts, int argc, char **argv)

@@ -16,8 +16,7 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-static int pod_one(struct cli_ctx *ctx, int argc, char **argv, bool latest,
-		   struct pod_info **ret)
+static int pod_one(struct cli_ctx *ctx, int argc, char **argv, bool latest, struct pod_info **ret)
 {
 	_cleanup_error_ struct sk_error *err = NULL;
 	struct ctr_ctx *x;

@@ -54,8 +54,8 @@ typedef int (*pod_op_fn)(struct ctr_ctx *x, struct pod_info *p, const void *arg,
 
 /* Act on each target, printing its ID; errors are printed as they come, the last decides the
  * exit code. */
-static int for_each(struct cli_ctx *ctx, int argc, char **argv, bool all, bool latest,
-		    bool ignore, pod_op_fn op, const void *arg, int notfound_rc)
+static int for_each(struct cli_ctx *ctx, int argc, char **argv, bool all, bool latest, bool ignore,
+		    pod_op_fn op, const void *arg, int notfound_rc)
 {
 	struct ctr_ctx *x;
 	_cleanup_error_ struct sk_error *err = NULL;
@@ -72,26 +72,22 @@ static int for_each(struct cli_ctx *ctx, int argc, char **argv, bool all, bool l
 	return rc;
 }
 
-static int op_start(struct ctr_ctx *x, struct pod_info *p, const void *arg,
-		    struct sk_error **err)
+static int op_start(struct ctr_ctx *x, struct pod_info *p, const void *arg, struct sk_error **err)
 {
 	return pod_start(x, p, err);
 }
 
-static int op_pause(struct ctr_ctx *x, struct pod_info *p, const void *arg,
-		    struct sk_error **err)
+static int op_pause(struct ctr_ctx *x, struct pod_info *p, const void *arg, struct sk_error **err)
 {
 	return pod_pause(x, p, err);
 }
 
-static int op_unpause(struct ctr_ctx *x, struct pod_info *p, const void *arg,
-		      struct sk_error **err)
+static int op_unpause(struct ctr_ctx *x, struct pod_info *p, const void *arg, struct sk_error **err)
 {
 	return pod_unpause(x, p, err);
 }
 
-static int op_restart(struct ctr_ctx *x, struct pod_info *p, const void *arg,
-		      struct sk_error **err)
+static int op_restart(struct ctr_ctx *x, struct pod_info *p, const void *arg, struct sk_error **err)
 {
 	return pod_restart(x, p, err);
 }
@@ -130,28 +126,32 @@ int cmd_pod_start(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct pod_act_opts *o = opts;
 	return args_check(argc, o->all, o->latest)
-		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_start, NULL, EXIT_ENGINE);
+		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_start, NULL,
+				   EXIT_ENGINE);
 }
 
 int cmd_pod_pause(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct pod_act_opts *o = opts;
 	return args_check(argc, o->all, o->latest)
-		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_pause, NULL, EXIT_ENGINE);
+		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_pause, NULL,
+				   EXIT_ENGINE);
 }
 
 int cmd_pod_unpause(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct pod_act_opts *o = opts;
 	return args_check(argc, o->all, o->latest)
-		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_unpause, NULL, EXIT_ENGINE);
+		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_unpause, NULL,
+				   EXIT_ENGINE);
 }
 
 int cmd_pod_restart(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct pod_act_opts *o = opts;
 	return args_check(argc, o->all, o->latest)
-		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_restart, NULL, EXIT_ENGINE);
+		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_restart, NULL,
+				   EXIT_ENGINE);
 }
 
 static int time_opt(const char *s, int *ret)
@@ -180,7 +180,8 @@ int cmd_pod_kill(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	if (sig < 0)
 		return cli_fail(err);
 	return args_check(argc, o->all, o->latest)
-		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_kill, &sig, EXIT_ENGINE);
+		       ?: for_each(ctx, argc, argv, o->all, o->latest, false, op_kill, &sig,
+				   EXIT_ENGINE);
 }
 
 int cmd_pod_rm(struct cli_ctx *ctx, void *opts, int argc, char **argv)

@@ -92,8 +92,8 @@ static const struct cli_option pod_ps_options[] = {
 	  0 },
 	{ "ctr-names", 0, CLI_OPT_BOOL, O(pod_ps_opts, ctr_names), "Display the container names",
 	  NULL, 0 },
-	{ "ctr-status", 0, CLI_OPT_BOOL, O(pod_ps_opts, ctr_status),
-	  "Display the container status", NULL, 0 },
+	{ "ctr-status", 0, CLI_OPT_BOOL, O(pod_ps_opts, ctr_status), "Display the container status",
+	  NULL, 0 },
 	{ "filter", 'f', CLI_OPT_STRV, O(pod_ps_opts, filters),
 	  "Filter output based on conditions given", NULL, 0 },
 	{ "format", 0, CLI_OPT_STRING, O(pod_ps_opts, format),
@@ -102,12 +102,12 @@ static const struct cli_option pod_ps_options[] = {
 	  "Act on the latest pod selkie is aware of", NULL, 0 },
 	{ "noheading", 0, CLI_OPT_BOOL, O(pod_ps_opts, noheading), "Do not print headers", NULL,
 	  0 },
-	{ "no-trunc", 0, CLI_OPT_BOOL, O(pod_ps_opts, no_trunc), "Do not truncate pod and container IDs",
-	  NULL, 0 },
+	{ "no-trunc", 0, CLI_OPT_BOOL, O(pod_ps_opts, no_trunc),
+	  "Do not truncate pod and container IDs", NULL, 0 },
 	{ "ns", 0, CLI_OPT_BOOL, O(pod_ps_opts, namespace),
 	  "Display namespace information of the pod", NULL, 0 },
-	{ "quiet", 'q', CLI_OPT_BOOL, O(pod_ps_opts, quiet), "Print the numeric IDs of the pods only",
-	  NULL, 0 },
+	{ "quiet", 'q', CLI_OPT_BOOL, O(pod_ps_opts, quiet),
+	  "Print the numeric IDs of the pods only", NULL, 0 },
 	{ "sort", 0, CLI_OPT_STRING, O(pod_ps_opts, sort),
 	  "Sort output by created, id, name, number, or status", "\"created\"", 0 },
 	CLI_OPTIONS_END,
@@ -127,14 +127,16 @@ static const struct cli_option pod_logs_options[] = {
 	{ "follow", 'f', CLI_OPT_BOOL, O(pod_logs_opts, follow), "Follow log output", NULL, 0 },
 	{ "latest", 'l', CLI_OPT_BOOL, O(pod_logs_opts, latest),
 	  "Act on the latest pod selkie is aware of", NULL, 0 },
-	{ "names", 'n', CLI_OPT_BOOL, O(pod_logs_opts, names), "Output container names instead of IDs",
-	  NULL, 0 },
-	{ "since", 0, CLI_OPT_STRING, O(pod_logs_opts, since), "Show logs since TIMESTAMP", NULL, 0 },
+	{ "names", 'n', CLI_OPT_BOOL, O(pod_logs_opts, names),
+	  "Output container names instead of IDs", NULL, 0 },
+	{ "since", 0, CLI_OPT_STRING, O(pod_logs_opts, since), "Show logs since TIMESTAMP", NULL,
+	  0 },
 	{ "tail", 0, CLI_OPT_STRING, O(pod_logs_opts, tail),
 	  "Output the specified number of LINES at the end of the logs", "-1", 0 },
 	{ "timestamps", 't', CLI_OPT_BOOL, O(pod_logs_opts, timestamps),
 	  "Output the timestamps in the log", NULL, 0 },
-	{ "until", 0, CLI_OPT_STRING, O(pod_logs_opts, until), "Show logs until TIMESTAMP", NULL, 0 },
+	{ "until", 0, CLI_OPT_STRING, O(pod_logs_opts, until), "Show logs until TIMESTAMP", NULL,
+	  0 },
 	CLI_OPTIONS_END,
 };
 
@@ -160,14 +162,11 @@ static const struct cli_option pod_stats_options[] = {
 };
 
 #define POD_ACT(verb, fn, opts_arr, st, text)                                                      \
-	{ .name = verb,                                                                            \
-	  .handler = fn,                                                                           \
-	  .min_args = 0,                                                                           \
-	  .max_args = -1,                                                                          \
-	  .usage = "[options] POD [POD...]",                                                       \
-	  .summary = text,                                                                         \
-	  .options = opts_arr,                                                                     \
-	  .opts_size = sizeof(struct st) }
+	{                                                                                          \
+		.name = verb, .handler = fn, .min_args = 0, .max_args = -1,                        \
+		.usage = "[options] POD [POD...]", .summary = text, .options = opts_arr,           \
+		.opts_size = sizeof(struct st)                                                     \
+	}
 
 const struct cli_command cli_pod_commands[] = {
 	{ .name = "create",
@@ -212,8 +211,7 @@ const struct cli_command cli_pod_commands[] = {
 	  .summary = "Fetch logs for pod with one or more containers",
 	  .options = pod_logs_options,
 	  .opts_size = sizeof(struct pod_logs_opts) },
-	POD_ACT("pause", cmd_pod_pause, pod_pause_options, pod_act_opts,
-		"Pause one or more pods"),
+	POD_ACT("pause", cmd_pod_pause, pod_pause_options, pod_act_opts, "Pause one or more pods"),
 	{ .name = "prune",
 	  .handler = cmd_pod_prune,
 	  .min_args = 0,
@@ -234,8 +232,7 @@ const struct cli_command cli_pod_commands[] = {
 	POD_ACT("restart", cmd_pod_restart, pod_restart_options, pod_act_opts,
 		"Restart one or more pods"),
 	POD_ACT("rm", cmd_pod_rm, pod_rm_options, pod_rm_opts, "Remove one or more pods"),
-	POD_ACT("start", cmd_pod_start, pod_start_options, pod_act_opts,
-		"Start one or more pods"),
+	POD_ACT("start", cmd_pod_start, pod_start_options, pod_act_opts, "Start one or more pods"),
 	{ .name = "stats",
 	  .handler = cmd_pod_stats,
 	  .min_args = 0,

@@ -59,13 +59,13 @@ static int mode_build(const struct ctr_create_opts *o, json_t *host, json_t *pri
 			return sk_err_invalid(err, "network name must not be empty");
 		if (streq(name, "bridge") || streq(name, "default"))
 			name = NET_DEFAULT_NAME;
+		/* before m is made: an early return would leak it */
+		if (i == 0 && o->ip && !ip_valid(o->ip))
+			return sk_err_invalid(err, "%s is not an ip address", o->ip);
 		json_t *m = json_pack("{s:s,s:o}", "Name", name, "Aliases",
 				      sk_json_from_strv(o->network_alias));
-		if (i == 0 && o->ip) {
-			if (!ip_valid(o->ip))
-				return sk_err_invalid(err, "%s is not an ip address", o->ip);
+		if (i == 0 && o->ip)
 			sk_json_set_str(m, "IPAddress", o->ip);
-		}
 		if (i == 0 && o->mac_address)
 			sk_json_set_str(m, "MacAddress", o->mac_address);
 		json_array_append_new(nets, m);

@@ -120,30 +120,25 @@ int net_ports_bind(struct net_port *ports, size_t n, int **fds, size_t *n_fds,
 	for (size_t i = 0; i < n; i++) {
 		const struct net_port *p = &ports[i];
 		picked[i] = p->host_port;
-		int r;
-		if (streq(p->protocol, "sctp")) {
-			if (!warned)
-				log_warn("port reservation for SCTP is not supported");
-			warned = true;
-			/* still a random port must be chosen: one free for TCP now */
-			struct net_port probe = *p;
-			memcpy(probe.protocol, "tcp", 4);
-			if (p->host_port)
-				continue;
-			r = port_reserve(&probe, &picked[i], err);
-			if (r < 0) {
-				fds_close(out, k);
-				return r;
-			}
-			close(r);
+		bool sctp = streq(p->protocol, "sctp");
+		if (sctp && !warned)
+			log_warn("port reservation for SCTP is not supported");
+		warned |= sctp;
+		if (sctp && p->host_port)
 			continue;
-		}
-		r = port_reserve(p, &picked[i], err);
+		/* SCTP is not held, but a random port must still be chosen: one free for TCP */
+		struct net_port probe = *p;
+		if (sctp)
+			memcpy(probe.protocol, "tcp", 4);
+		int r = port_reserve(&probe, &picked[i], err);
 		if (r < 0) {
 			fds_close(out, k);
 			return r;
 		}
-		out[k++] = r;
+		if (sctp)
+			close(r);
+		else
+			out[k++] = r;
 	}
 	for (size_t i = 0; i < n; i++)
 		ports[i].host_port = picked[i];

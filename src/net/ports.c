@@ -168,14 +168,15 @@ static bool port_equal(const struct net_port *a, const struct net_port *b)
 	       streq(a->host_ip, b->host_ip) && streq(a->protocol, b->protocol);
 }
 
-/* Append p unless the very same mapping is there already (podman keeps one). */
-static void ports_add(struct net_port **ports, size_t *n, const struct net_port *p)
+/* Append p unless the very same mapping is among the first `known` (podman keeps one); room
+ * for it was made by the caller. The entries of one range differ from each other, so a range
+ * is checked against what came before it only: -p 1-65535 stays linear. */
+static void ports_add(struct net_port *ports, size_t *n, size_t known, const struct net_port *p)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (port_equal(&(*ports)[i], p))
+	for (size_t i = 0; i < known; i++)
+		if (port_equal(&ports[i], p))
 			return;
-	*ports = xreallocarray(*ports, *n + 1, sizeof(**ports));
-	(*ports)[(*n)++] = *p;
+	ports[(*n)++] = *p;
 }
 
 /* "TCP" → "tcp" into out; false when it is none of tcp/udp/sctp. */
@@ -225,12 +226,14 @@ static int parse_split(const char *ip, const char *host, const char *ctr, const 
 		_cleanup_free_ char *q = go_quote(lower);
 		return sk_err_invalid(err, "unrecognized protocol %s in port mapping", q);
 	}
+	size_t known = *n;
+	*ports = xreallocarray(*ports, *n + ctr_len, sizeof(**ports));
 	for (unsigned i = 0; i < ctr_len; i++) {
 		struct net_port p = base;
 		p.container_port = (uint16_t)(base.container_port + i);
 		if (p.host_port)
 			p.host_port = (uint16_t)(base.host_port + i);
-		ports_add(ports, n, &p);
+		ports_add(*ports, n, known, &p);
 	}
 	return 0;
 }
@@ -408,8 +411,10 @@ void net_ports_publish_all(const json_t *exposed, struct net_port **ports, size_
 		for (size_t i = 0; i < *n && !published; i++)
 			published = (*ports)[i].container_port == p.container_port &&
 				    streq((*ports)[i].protocol, p.protocol);
-		if (!published)
-			ports_add(ports, n, &p);
+		if (!published) {
+			*ports = xreallocarray(*ports, *n + 1, sizeof(**ports));
+			ports_add(*ports, n, *n, &p);
+		}
 	}
 }
 

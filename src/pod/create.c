@@ -39,7 +39,8 @@ static int opts_check(const struct pod_create_opts *o, struct sk_error **err)
 	if (o->infra)
 		return 0;
 	if (o->share && *o->share && !streq(o->share, "none"))
-		return sk_err_invalid(err, "cannot set share(%s) namespaces without an infra container",
+		return sk_err_invalid(err,
+				      "cannot set share(%s) namespaces without an infra container",
 				      o->share);
 	if (strv_length(o->publish) > 0)
 		return sk_err_invalid(err, "you must have an infra container to publish port "
@@ -77,17 +78,15 @@ static int config_build(const struct pod_create_opts *o, unsigned share, json_t 
 	_cleanup_strv_free_ char **names = pod_share_names(o->infra ? share : 0);
 	_cleanup_strv_free_ char **nets =
 		strv_length(o->networks) > 0 ? strv_copy(o->networks) : strv_new("selkie", NULL);
-	json_t *infra = json_pack("{s:o,s:b,s:o,s:o,s:o}", "PortBindings",
-				  net_ports_to_json(ports, n), "HostNetwork",
-				  strv_contains(nets, "host"), "Networks", sk_json_from_strv(nets),
-				  "DNSServer", strv_or_null(o->dns), "HostAdd",
-				  strv_or_null(o->add_host));
-	*ret = json_pack("{s:s,s:o,s:b,s:s?,s:o,s:o}", "Hostname", o->hostname ? o->hostname : "",
-			 "SharedNamespaces", sk_json_from_strv(names), "CreateInfra", o->infra,
-			 "InfraImage", o->infra ? (o->infra_image ? o->infra_image : POD_INFRA_IMAGE)
-						: NULL,
-			 "CreateCommand", sk_json_from_strv(o->create_command), "InfraConfig",
-			 infra);
+	json_t *infra = json_pack(
+		"{s:o,s:b,s:o,s:o,s:o}", "PortBindings", net_ports_to_json(ports, n), "HostNetwork",
+		strv_contains(nets, "host"), "Networks", sk_json_from_strv(nets), "DNSServer",
+		strv_or_null(o->dns), "HostAdd", strv_or_null(o->add_host));
+	*ret = json_pack(
+		"{s:s,s:o,s:b,s:s?,s:o,s:o}", "Hostname", o->hostname ? o->hostname : "",
+		"SharedNamespaces", sk_json_from_strv(names), "CreateInfra", o->infra, "InfraImage",
+		o->infra ? (o->infra_image ? o->infra_image : POD_INFRA_IMAGE) : NULL,
+		"CreateCommand", sk_json_from_strv(o->create_command), "InfraConfig", infra);
 	return 0;
 }
 

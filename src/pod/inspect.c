@@ -23,19 +23,20 @@ static json_t *infra_config(const struct pod_info *p)
 			 "PortBindings", ports ? json_deep_copy(ports) : json_object(),
 			 "HostNetwork", sk_json_bool(ic, "HostNetwork", false), "StaticIP", "",
 			 "StaticMAC", "", "NoManageResolvConf", false, "DNSServer",
-			 copy_or_null(ic, "DNSServer"), "DNSSearch", "DNSOption",
-			 "NoManageHosts", false, "HostAdd", copy_or_null(ic, "HostAdd"),
-			 "Networks", copy_or_null(ic, "Networks"), "NetworkOptions", "pid_ns",
-			 "private", "userns", "host", "uts_ns", "private");
+			 copy_or_null(ic, "DNSServer"), "DNSSearch", "DNSOption", "NoManageHosts",
+			 false, "HostAdd", copy_or_null(ic, "HostAdd"), "Networks",
+			 copy_or_null(ic, "Networks"), "NetworkOptions", "pid_ns", "private",
+			 "userns", "host", "uts_ns", "private");
 }
 
 static json_t *containers_json(const struct pod_info *p)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; p->ctrs[i]; i++)
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "Id", p->ctrs[i]->id, "Name",
-						     p->ctrs[i]->name, "State",
-						     state_ctr_status_to_string(p->ctrs[i]->state)));
+		json_array_append_new(arr,
+				      json_pack("{s:s,s:s,s:s}", "Id", p->ctrs[i]->id, "Name",
+						p->ctrs[i]->name, "State",
+						state_ctr_status_to_string(p->ctrs[i]->state)));
 	return arr;
 }
 
@@ -52,16 +53,15 @@ json_t *pod_inspect_json(const struct pod_info *p)
 	sk_json_set_str(o, "ExitPolicy", "continue");
 	sk_json_set_str(o, "State", pod_status(p));
 	sk_json_set_str(o, "Hostname", sk_json_str(p->config, "Hostname"));
-	json_t *labels = p->pod->labels ? sk_json_parse(p->pod->labels, strlen(p->pod->labels),
-							 NULL)
-					: NULL;
+	json_t *labels =
+		p->pod->labels ? sk_json_parse(p->pod->labels, strlen(p->pod->labels), NULL) : NULL;
 	/* podman omits empty labels */
 	if (json_is_object(labels) && json_object_size(labels) > 0)
 		json_object_set(o, "Labels", labels);
 	json_decref(labels);
 	json_object_set_new(o, "CreateCgroup", json_false());
-	json_object_set_new(o, "CreateInfra", json_boolean(sk_json_bool(p->config, "CreateInfra",
-									  false)));
+	json_object_set_new(o, "CreateInfra",
+			    json_boolean(sk_json_bool(p->config, "CreateInfra", false)));
 	if (infra) {
 		sk_json_set_str(o, "InfraContainerID", infra->id);
 		json_object_set_new(o, "InfraConfig", infra_config(p));

@@ -56,9 +56,10 @@ int pod_container_opts_apply(struct ctr_ctx *x, struct ctr_create_opts *o, struc
 	bool own_net = strv_length(o->networks) > 0;
 	if ((share & POD_SHARE_NET) && infra && !own_net &&
 	    (strv_length(o->publish) > 0 || o->publish_all))
-		return sk_err_invalid(err, "invalid config provided: published or exposed ports "
-					   "must be defined when the pod is created: network cannot "
-					   "be configured when it is shared with a pod");
+		return sk_err_invalid(err,
+				      "invalid config provided: published or exposed ports "
+				      "must be defined when the pod is created: network cannot "
+				      "be configured when it is shared with a pod");
 	if ((share & POD_SHARE_UTS) && infra && o->hostname)
 		return sk_err_invalid(err, "invalid config provided: cannot set hostname when "
 					   "joining the pod UTS namespace: invalid configuration");

@@ -58,9 +58,9 @@ int state_pod_insert(struct state_db *db, const struct state_pod *p, struct sk_e
 		return 0;
 	int ext = sqlite3_extended_errcode(db->conn);
 	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return sk_error_set(err, SK_ERR_EXISTS, EEXIST,
-				    "adding pod to state: name \"%s\" is in use: pod already exists",
-				    p->name);
+		return sk_error_set(
+			err, SK_ERR_EXISTS, EEXIST,
+			"adding pod to state: name \"%s\" is in use: pod already exists", p->name);
 	return state_db_error(db, "database write", err);
 }
 
@@ -103,8 +103,8 @@ int state_pod_lookup(struct state_db *db, const char *name_or_id, struct state_p
 		     struct sk_error **err)
 {
 	_cleanup_state_pod_list_ struct state_pod **list = NULL;
-	int r = get_where(db, "WHERE id = ?1 OR name = ?1 ORDER BY id = ?1 DESC", name_or_id,
-			  &list, err);
+	int r = get_where(db, "WHERE id = ?1 OR name = ?1 ORDER BY id = ?1 DESC", name_or_id, &list,
+			  err);
 	if (r < 0)
 		return r;
 	if (list[0]) {

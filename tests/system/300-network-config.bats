@@ -257,3 +257,20 @@ true"
 	run_selkie_stdout events --stream=false --filter type=network --format '{{.Status}} {{.Name}}'
 	assert_equal "$output" $'create ev\nremove ev'
 }
+
+@test "network rm refuses a network a container is on; -f removes the container first" {
+	run_selkie load -q -i "$SELKIE_FIXTURE_IMAGES/archives/busybox-docker.tar"
+	run_selkie network create --subnet 10.219.0.0/24 used
+	run_selkie create --name user1 --network used busybox true
+	run_selkie 2 network rm used
+	assert_equal "$output" 'Error: "used" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used'
+	run_selkie network ls --filter dangling=false -q
+	assert_equal "$output" $'selkie\nused'
+	run_selkie network prune -f
+	assert_equal "$output" ""
+	run_selkie network rm -f used
+	assert_equal "$output" "used"
+	run_selkie ps -aq
+	assert_equal "$output" ""
+	assert_equal "$(conflists)" "selkie.conflist"
+}

@@ -111,7 +111,7 @@ pod_status_is() {
 	run_selkie 125 run -d --pod shared --hostname other "$BUSYBOX" true
 	assert_equal "$output" "Error: invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration"
 	run_selkie ps -a --format '{{.Names}}'
-	assert_equal "$output" "$(pod_field shared '{{.InfraContainerID}}' | cut -c1-12)-infra"
+	assert_equal "$output" "$(pod_field shared '{{.Id}}' | cut -c1-12)-infra"
 }
 
 @test "containers in a pod share net, ipc and uts; the infra container starts first" {

@@ -310,13 +310,10 @@ net_leaks_check() {
 		[[ -n $rule ]] || continue
 		echo "# iptables rule left behind: $rule" >&2
 		left=1
-		# selkie's own rules (comment selkie:ID) have no quotes: delete them again.
-		if [[ $rule == *" selkie:"* && $rule != *'"'* ]]; then
-			for table in nat filter; do
-				# shellcheck disable=SC2086
-				iptables -w -t $table ${rule/#-A /-D } 2>/dev/null && break
-			done
-		fi
+		# `iptables -S` quotes comments as a shell reads them: delete the rule again.
+		for table in nat filter; do
+			eval "iptables -w -t $table ${rule/#-A /-D }" 2>/dev/null && break
+		done
 	done < <(net_test_rules)
 	while read -r f; do
 		[[ -n $f ]] || continue

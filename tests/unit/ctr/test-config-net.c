@@ -126,9 +126,8 @@ static void test_ctr_config_net_build_several_networks_in_order(void **state)
 	/* the aliases go with every network */
 	json_t *list = sk_json_path(doc, "Selkie.Networks");
 	for (size_t i = 0; i < json_array_size(list); i++) {
-		_cleanup_free_ char *a = json_dumps(json_object_get(json_array_get(list, i),
-								    "Aliases"),
-						    JSON_COMPACT);
+		_cleanup_free_ char *a = json_dumps(
+			json_object_get(json_array_get(list, i), "Aliases"), JSON_COMPACT);
 		assert_string_equal(a, "[\"web\",\"db\"]");
 	}
 }

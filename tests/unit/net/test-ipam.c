@@ -166,8 +166,8 @@ static void test_net_ipam_reserve_want(void **state)
 	assert_string_equal(b, "10.90.0.2/16");
 	/* nor is a static address the allocator already gave out available */
 	_cleanup_free_ char *msg = lease_err(f, "c3", "10.90.0.2");
-	assert_string_equal(msg,
-			    "requested ip address 10.90.0.2 is already allocated on network selkie");
+	assert_string_equal(
+		msg, "requested ip address 10.90.0.2 is already allocated on network selkie");
 }
 
 static void test_net_ipam_reserve_want_taken(void **state)
@@ -179,8 +179,8 @@ static void test_net_ipam_reserve_want_taken(void **state)
 	assert_int_equal(net_ipam_reserve(f->db, &f->net, "c2", "eth0", "10.90.0.9", &l, &err),
 			 -EEXIST);
 	assert_int_equal(err->kind, SK_ERR_EXISTS);
-	assert_string_equal(err->msg,
-			    "requested ip address 10.90.0.9 is already allocated on network selkie");
+	assert_string_equal(
+		err->msg, "requested ip address 10.90.0.9 is already allocated on network selkie");
 	sk_error_free(err);
 	assert_int_equal(n_attachments(f), 1);
 }
@@ -189,7 +189,8 @@ static void test_net_ipam_reserve_want_outside_subnet(void **state)
 {
 	struct fixture *f = *state;
 	_cleanup_free_ char *m1 = lease_err(f, "c1", "10.91.0.5");
-	assert_string_equal(m1, "requested static ip 10.91.0.5 not in any subnet on network selkie");
+	assert_string_equal(m1,
+			    "requested static ip 10.91.0.5 not in any subnet on network selkie");
 	_cleanup_free_ char *m2 = lease_err(f, "c1", "fd00::5");
 	assert_string_equal(m2, "requested static ip fd00::5 not in any subnet on network selkie");
 	_cleanup_free_ char *m3 = lease_err(f, "c1", "10.90.0.300");
@@ -215,6 +216,19 @@ static void test_net_ipam_reserve_ip_range(void **state)
 	assert_string_equal(d, "10.90.0.50/16");
 }
 
+/* A range starting on the network address still never hands it out. */
+static void test_net_ipam_reserve_range_from_network_address(void **state)
+{
+	struct fixture *f = *state;
+	f->subnet.gateway = (char *)"10.90.0.254";
+	f->subnet.range_start = (char *)"10.90.0.0";
+	f->subnet.range_end = (char *)"10.90.0.1";
+	_cleanup_free_ char *a = lease_ok(f, "c1", NULL);
+	assert_string_equal(a, "10.90.0.1/16");
+	_cleanup_free_ char *msg = lease_err(f, "c2", NULL);
+	assert_string_equal(msg, "IPAM error: failed to find free IP in range: 10.90.0.0/16");
+}
+
 /* /30: network .0, gateway .1, one address .2, broadcast .3 */
 static void test_net_ipam_reserve_runs_out(void **state)
 {
@@ -225,8 +239,7 @@ static void test_net_ipam_reserve_runs_out(void **state)
 	assert_string_equal(a, "10.99.0.2/30");
 	struct net_lease l = { 0 };
 	struct sk_error *err = NULL;
-	assert_int_equal(net_ipam_reserve(f->db, &f->net, "c2", "eth0", NULL, &l, &err),
-			 -ENOSPC);
+	assert_int_equal(net_ipam_reserve(f->db, &f->net, "c2", "eth0", NULL, &l, &err), -ENOSPC);
 	assert_string_equal(err->msg, "IPAM error: failed to find free IP in range: 10.99.0.0/30");
 	sk_error_free(err);
 	assert_int_equal(n_attachments(f), 1);
@@ -292,6 +305,7 @@ int main(void)
 		T(test_net_ipam_reserve_want_taken),
 		T(test_net_ipam_reserve_want_outside_subnet),
 		T(test_net_ipam_reserve_ip_range),
+		T(test_net_ipam_reserve_range_from_network_address),
 		T(test_net_ipam_reserve_runs_out),
 		T(test_net_ipam_reserve_never_broadcast),
 		T(test_net_ipam_reserve_ipv6),

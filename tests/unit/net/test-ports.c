@@ -91,6 +91,9 @@ static void test_net_port_parse_appends_once(void **state)
 	char *got = render(p, n);
 	assert_string_equal(got, "|8080->80/tcp |8080->80/udp |8081->80/tcp");
 	free(got);
+	/* every port at once, quickly */
+	assert_int_equal(net_port_parse("1-65535/udp", &p, &n, NULL), 0);
+	assert_int_equal(n, 3 + 65535);
 	free(p);
 }
 

@@ -54,7 +54,8 @@ static void test_pod_share_names_order_and_back(void **state)
 	_cleanup_strv_free_ char **names = pod_share_names(POD_SHARE_DEFAULT | POD_SHARE_PID);
 	_cleanup_free_ char *joined = strv_join(names, ",");
 	assert_string_equal(joined, "net,uts,pid,ipc");
-	_cleanup_json_ json_t *cfg = json_pack("{s:o}", "SharedNamespaces", sk_json_from_strv(names));
+	_cleanup_json_ json_t *cfg =
+		json_pack("{s:o}", "SharedNamespaces", sk_json_from_strv(names));
 	assert_int_equal(pod_share_from_config(cfg), POD_SHARE_DEFAULT | POD_SHARE_PID);
 }
 

@@ -160,8 +160,7 @@ static void test_state_ctr_network_add_duplicate_is_exists(void **state)
 	struct fixture *f = *state;
 	put_container(f->db, "c1");
 	join(f->db, "c1", "net1");
-	struct state_ctr_network m = { .network = (char *)"net1",
-				       .static_ip = (char *)"10.0.0.9" };
+	struct state_ctr_network m = { .network = (char *)"net1", .static_ip = (char *)"10.0.0.9" };
 	struct sk_error *err = NULL;
 	assert_int_equal(state_ctr_network_add(f->db, "c1", &m, &err), -EEXIST);
 	assert_non_null(err);

@@ -47,8 +47,8 @@ static void put_pod(struct state_db *db, const char *id, const char *name, int64
 	assert_int_equal(state_pod_insert(db, &p, NULL), 0);
 }
 
-static void put_container(struct state_db *db, const char *id, const char *pod_id,
-			  int64_t created, enum state_ctr_status st)
+static void put_container(struct state_db *db, const char *id, const char *pod_id, int64_t created,
+			  enum state_ctr_status st)
 {
 	struct state_container c = { .id = (char *)id,
 				     .name = (char *)id,
