@@ -8,6 +8,7 @@
 #include "ctr/config-doc.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -22,6 +23,21 @@ static bool ip_valid(const char *s)
 {
 	unsigned char buf[16];
 	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* six hex pairs separated by ':' (or '-') */
+static bool mac_valid(const char *s)
+{
+	for (int i = 0; i < 6; i++) {
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return false;
+		s += 2;
+		if (i < 5 && *s != ':' && *s != '-')
+			return false;
+		if (i < 5)
+			s++;
+	}
+	return *s == '\0';
 }
 
 static bool is_mode(const char *s)
@@ -66,8 +82,15 @@ static int mode_build(const struct ctr_create_opts *o, json_t *host, json_t *pri
 				      sk_json_from_strv(o->network_alias));
 		if (i == 0 && o->ip)
 			sk_json_set_str(m, "IPAddress", o->ip);
-		if (i == 0 && o->mac_address)
+		if (i == 0 && o->mac_address) {
+			if (!mac_valid(o->mac_address)) {
+				json_decref(m);
+				return sk_err_invalid(err, "invalid MAC address %s: address %s: "
+							   "invalid MAC address",
+						      o->mac_address, o->mac_address);
+			}
 			sk_json_set_str(m, "MacAddress", o->mac_address);
+		}
 		json_array_append_new(nets, m);
 	}
 	sk_json_set_str(host, "NetworkMode", "bridge");

@@ -148,6 +148,11 @@ int net_ipam_reserve_claimed(struct state_db *db, const struct net_network *n, c
 					      "requested static ip %s not in any subnet on "
 					      "network %s",
 					      want, n->name);
+		if (is_reserved(&net, s, &ip, off))
+			return sk_err_invalid(err,
+					      "requested static ip %s is the network, gateway or "
+					      "broadcast address of network %s",
+					      want, n->name);
 		int r = lease_try(db, n, ctr_id, ifname, &ip, net.prefix, s, cl, ret, err);
 		if (r == -EEXIST)
 			return sk_error_set(err, SK_ERR_EXISTS, EEXIST,

@@ -228,6 +228,17 @@ static void test_ctr_config_net_build_bad_ip_and_dns(void **state)
 	struct ctr_create_opts d = { .dns = dns };
 	_cleanup_free_ char *m3 = build_err(&d);
 	assert_string_equal(m3, "dns.example is not an ip address");
+
+	const char *const bad_macs[] = { "92:d0:c6:0a:29", "92:d0:c6:0a:29:33:11",
+					 "zz:d0:c6:0a:29:33", "92d0c60a2933" };
+	for (size_t i = 0; i < 4; i++) {
+		struct ctr_create_opts mo = { .mac_address = (char *)bad_macs[i] };
+		_cleanup_free_ char *m = build_err(&mo);
+		assert_non_null(strstr(m, "invalid MAC address"));
+	}
+	struct ctr_create_opts good = { .mac_address = "92:d0:c6:0a:29:33" };
+	_cleanup_json_ json_t *doc = build_ok(&good);
+	assert_non_null(doc);
 }
 
 static void test_ctr_config_net_build_dns_copied(void **state)

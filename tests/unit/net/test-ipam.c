@@ -198,6 +198,18 @@ static void test_net_ipam_reserve_want_outside_subnet(void **state)
 	assert_int_equal(n_attachments(f), 0);
 }
 
+/* the gateway (and the network and broadcast addresses) are never a container's */
+static void test_net_ipam_reserve_want_reserved(void **state)
+{
+	struct fixture *f = *state;
+	const char *const wants[] = { "10.90.0.1", "10.90.0.0", "10.90.255.255" };
+	for (size_t i = 0; i < 3; i++) {
+		_cleanup_free_ char *m = lease_err(f, "c1", wants[i]);
+		assert_non_null(strstr(m, "is the network, gateway or broadcast address"));
+	}
+	assert_int_equal(n_attachments(f), 0);
+}
+
 static void test_net_ipam_reserve_ip_range(void **state)
 {
 	struct fixture *f = *state;
@@ -304,6 +316,7 @@ int main(void)
 		T(test_net_ipam_reserve_want),
 		T(test_net_ipam_reserve_want_taken),
 		T(test_net_ipam_reserve_want_outside_subnet),
+		T(test_net_ipam_reserve_want_reserved),
 		T(test_net_ipam_reserve_ip_range),
 		T(test_net_ipam_reserve_range_from_network_address),
 		T(test_net_ipam_reserve_runs_out),
