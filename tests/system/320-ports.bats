@@ -214,7 +214,7 @@ ids_left() {
 	assert_equal "$output" "0.0.0.0:38211"
 	# sizes that differ are an error, and nothing is created
 	run_selkie 125 run -d --name badrange -p 38213-38215:8000-8001 "$HTTPD"
-	assert_match "$output" "^Error: .*38213-38215"
+	assert_match "$output" "^Error: .*port ranges have different lengths"
 	run_selkie ps -a --format '{{.Names}}'
 	assert_equal "$output" "ranged"
 }
