@@ -9,6 +9,8 @@
 #include "cli/format-template.h"
 #include "cli/output.h"
 #include "cli/ps-filter.h"
+#include "ctr/network.h"
+#include "state/pods.h"
 #include "util/fs.h"
 #include "util/json-util.h"
 #include "util/strv.h"
@@ -50,8 +52,38 @@ static char *size_text(struct ctr_ctx *x, const struct state_container *c)
 	return xstrdup(h);
 }
 
+/* What a row says about networking and pods (looked up only for containers that have them). */
+struct row_net {
+	char *ports;
+	char *networks;
+	char *pod_id;
+	char *pod_name;
+};
+
+static void row_net_fill(struct ctr_ctx *x, const struct state_container *c, struct row_net *rn)
+{
+	rn->ports = ctr_ports_text(x, c);
+	_cleanup_strv_free_ char **nets = ctr_network_names(x, c);
+	rn->networks = strv_join(nets, ",");
+	rn->pod_id = xstrdup(c->pod_id ? c->pod_id : "");
+	_cleanup_state_pod_ struct state_pod *pod = NULL;
+	if (c->pod_id && state_pod_lookup(x->store->db, c->pod_id, &pod, NULL) >= 0)
+		rn->pod_name = xstrdup(pod->name);
+	else
+		rn->pod_name = xstrdup("");
+}
+
+static void row_net_done(struct row_net *rn)
+{
+	free(rn->ports);
+	free(rn->networks);
+	free(rn->pod_id);
+	free(rn->pod_name);
+}
+
 /* podman ps --format json: its ListContainer fields. */
-static json_t *row_json(const struct state_container *c, const json_t *doc, int64_t now)
+static json_t *row_json(const struct state_container *c, const json_t *doc, int64_t now,
+			const struct row_net *rn)
 {
 	_cleanup_free_ char *status = ctr_status_text(c, now);
 	_cleanup_free_ char *created = time_human_ago(c->created, now);
@@ -72,8 +104,8 @@ static json_t *row_json(const struct state_container *c, const json_t *doc, int6
 		"ExitedAt", (json_int_t)(c->finished_at / 1000000000LL), "ExitCode", c->exit_code,
 		"Id", c->id, "Image", c->image_name, "ImageID", c->image_id, "IsInfra", false,
 		"Labels", labels_obj(c), "Mounts", mounts_arr(doc), "Names",
-		json_pack("[s]", c->name), "Pid", c->pid, "Pod", "", "PodName", "", "StartedAt",
-		(json_int_t)(c->started_at / 1000000000LL), "State",
+		json_pack("[s]", c->name), "Pid", c->pid, "Pod", rn->pod_id, "PodName",
+		rn->pod_name, "StartedAt", (json_int_t)(c->started_at / 1000000000LL), "State",
 		state_ctr_status_to_string(c->state), "Status", status, "Created",
 		(json_int_t)(c->created / 1000000000LL));
 }
@@ -82,7 +114,9 @@ static json_t *row_json(const struct state_container *c, const json_t *doc, int6
 static json_t *row_template(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
 			    const struct ps_opts *o, int64_t now)
 {
-	json_t *row = row_json(c, doc, now);
+	struct row_net rn;
+	row_net_fill(x, c, &rn);
+	json_t *row = row_json(c, doc, now, &rn);
 	char sid[13];
 	_cleanup_free_ char *status = ctr_status_text(c, now);
 	_cleanup_free_ char *ago = time_human_ago(c->created, now);
@@ -99,8 +133,11 @@ static json_t *row_template(struct ctr_ctx *x, const struct state_container *c, 
 	sk_json_set_str(row, "CreatedAt", created);
 	sk_json_set_str(row, "Status", status);
 	sk_json_set_str(row, "Names", c->name);
-	sk_json_set_str(row, "Ports", "");
-	sk_json_set_str(row, "Networks", "");
+	sk_json_set_str(row, "Ports", rn.ports);
+	sk_json_set_str(row, "Networks", rn.networks);
+	char spod[13];
+	sk_json_set_str(row, "Pod", cli_short_id(rn.pod_id, o->no_trunc, spod));
+	row_net_done(&rn);
 	if (o->size) {
 		_cleanup_free_ char *sz = size_text(x, c);
 		sk_json_set_str(row, "Size", sz);
@@ -109,18 +146,25 @@ static json_t *row_template(struct ctr_ctx *x, const struct state_container *c, 
 }
 
 /* The default table's columns only. */
-static json_t *row_table(const struct state_container *c, const struct ps_opts *o, int64_t now)
+static json_t *row_table(struct ctr_ctx *x, const struct state_container *c,
+			 const struct ps_opts *o, int64_t now)
 {
+	struct row_net rn;
+	row_net_fill(x, c, &rn);
+	char spod[13];
 	char sid[13];
 	_cleanup_free_ char *status = ctr_status_text(c, now);
 	_cleanup_free_ char *ago = time_human_ago(c->created, now);
 	const char *full = c->command ? c->command : "";
 	_cleanup_free_ char *command =
 		!o->no_trunc && strlen(full) > 17 ? xasprintf("%.17s...", full) : xstrdup(full);
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID",
-			 cli_short_id(c->id, o->no_trunc, sid), "Image", c->image_name, "Command",
-			 command, "CreatedHuman", ago, "Status", status, "Ports", "", "Names",
-			 c->name);
+	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID",
+				cli_short_id(c->id, o->no_trunc, sid), "Image", c->image_name,
+				"Command", command, "CreatedHuman", ago, "Status", status, "Ports",
+				rn.ports, "Names", c->name, "Pod",
+				cli_short_id(rn.pod_id, o->no_trunc, spod), "PodName", rn.pod_name);
+	row_net_done(&rn);
+	return row;
 }
 
 static int cmp_created(const void *a, const void *b)
@@ -210,19 +254,25 @@ int cmd_ps(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 			continue;
 		}
 		if (plain) {
-			json_array_append_new(rows, row_table(c, o, now));
+			json_array_append_new(rows, row_table(x, c, o, now));
 			continue;
 		}
 		_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
-		json_array_append_new(rows, json ? row_json(c, doc, now)
-						 : row_template(x, c, doc, o, now));
+		if (json) {
+			struct row_net rn;
+			row_net_fill(x, c, &rn);
+			json_array_append_new(rows, row_json(c, doc, now, &rn));
+			row_net_done(&rn);
+		} else {
+			json_array_append_new(rows, row_template(x, c, doc, o, now));
+		}
 	}
 	if (o->quiet)
 		return 0;
-	const char *def = o->size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
-				    "{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
-				  : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
-				    "{{.Status}}\t{{.Ports}}\t{{.Names}}";
+	_cleanup_free_ char *def = xasprintf(
+		"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t"
+		"{{.Ports}}\t{{.Names}}%s%s",
+		o->size ? "\t{{.Size}}" : "", o->pod ? "\t{{.Pod}}\t{{.PodName}}" : "");
 	if (format_print_list(o->format, rows, def, ps_headers, o->noheading, stdout, &err) < 0)
 		return cli_fail(err);
 	return 0;

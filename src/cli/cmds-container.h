@@ -41,6 +41,7 @@ struct ps_opts {
 	bool noheading;
 	bool external;
 	bool namespace;
+	bool pod;
 	int last;
 	char *sort;
 	char *format;

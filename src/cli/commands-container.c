@@ -517,6 +517,8 @@ const struct cli_option ps_options[] = {
 	{ "namespace", 0, CLI_OPT_BOOL, O(ps_opts, namespace), "Display namespace information",
 	  NULL, 0 },
 	{ "noheading", 0, CLI_OPT_BOOL, O(ps_opts, noheading), "Do not print headers", NULL, 0 },
+	{ "pod", 'p', CLI_OPT_BOOL, O(ps_opts, pod),
+	  "Print the ID and name of the pod the containers are associated with", NULL, 0 },
 	{ "no-trunc", 0, CLI_OPT_BOOL, O(ps_opts, no_trunc), "Display the extended information",
 	  NULL, 0 },
 	{ "quiet", 'q', CLI_OPT_BOOL, O(ps_opts, quiet),

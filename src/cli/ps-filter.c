@@ -6,7 +6,9 @@
 #include <regex.h>
 #include <string.h>
 
+#include "ctr/network.h"
 #include "image/lookup.h"
+#include "state/pods.h"
 #include "util/json-util.h"
 #include "util/parse.h"
 #include "util/strv.h"
@@ -124,6 +126,14 @@ static bool volume_match(struct ctr_ctx *x, const struct state_container *c, con
 	return false;
 }
 
+static bool pod_match(struct ctr_ctx *x, const struct state_container *c, const char *v)
+{
+	if (!c->pod_id)
+		return false;
+	_cleanup_state_pod_ struct state_pod *pod = NULL;
+	return state_pod_lookup(x->store->db, v, &pod, NULL) >= 0 && streq(pod->id, c->pod_id);
+}
+
 static bool one_match(struct ctr_ctx *x, const char *key, const char *v,
 		      const struct state_container *c, struct state_container *const *all)
 {
@@ -152,6 +162,12 @@ static bool one_match(struct ctr_ctx *x, const char *key, const char *v,
 	}
 	if (streq(key, "volume"))
 		return volume_match(x, c, v);
+	if (streq(key, "pod"))
+		return pod_match(x, c, v);
+	if (streq(key, "network")) {
+		_cleanup_strv_free_ char **nets = ctr_network_names(x, c);
+		return strv_contains(nets, v);
+	}
 	if (streq(key, "health"))
 		return streq(c->health_status, v) ||
 		       (streq(v, "none") && c->health_status[0] == '\0');

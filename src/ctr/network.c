@@ -11,6 +11,7 @@
 #include "state/networks.h"
 #include "util/fs.h"
 #include "util/json-util.h"
+#include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -256,4 +257,39 @@ json_t *ctr_network_settings_json(struct ctr_ctx *x, const struct state_containe
 	state_ctr_networks_free(members, n_members);
 	state_net_attachments_free(atts, n_atts);
 	return ns;
+}
+
+char *ctr_ports_text(struct ctr_ctx *x, const struct state_container *c)
+{
+	/* most containers publish nothing: don't parse their settings for ps */
+	if (c->config && strstr(c->config, "\"PortBindings\":{}"))
+		return xstrdup("");
+	_cleanup_free_ struct net_port *ports = NULL;
+	size_t n = 0;
+	if (ctr_ports(x, c, &ports, &n, NULL) < 0)
+		return xstrdup("");
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const struct net_port *p = &ports[i];
+		bool v6 = strchr(p->host_ip, ':') != NULL;
+		strbuf_addf(&sb, "%s%s%s%s:", i ? ", " : "", v6 ? "[" : "",
+			    p->host_ip[0] ? p->host_ip : "0.0.0.0", v6 ? "]" : "");
+		if (p->host_port)
+			strbuf_addf(&sb, "%u", p->host_port);
+		strbuf_addf(&sb, "->%u/%s", p->container_port, p->protocol);
+	}
+	return sb.buf ? strbuf_detach(&sb, NULL) : xstrdup("");
+}
+
+char **ctr_network_names(struct ctr_ctx *x, const struct state_container *c)
+{
+	struct state_ctr_network *list = NULL;
+	size_t n = 0;
+	char **names = strv_new(NULL);
+	if (state_ctr_networks(x->store->db, c->id, &list, &n, NULL) < 0)
+		return names;
+	for (size_t i = 0; i < n; i++)
+		strv_push(&names, list[i].network);
+	state_ctr_networks_free(list, n);
+	return names;
 }

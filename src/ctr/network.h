@@ -36,3 +36,7 @@ int ctr_ports(struct ctr_ctx *x, const struct state_container *c, struct net_por
  * every network under Networks, published and exposed ports. */
 json_t *ctr_network_settings_json(struct ctr_ctx *x, const struct state_container *c,
 				  const json_t *doc);
+/* ps's PORTS column: "0.0.0.0:38080->80/tcp, 127.0.0.1:5353->53/udp" ("" without ports). */
+char *ctr_ports_text(struct ctr_ctx *x, const struct state_container *c);
+/* The container's networks, in order (empty for host, none, container:...). */
+char **ctr_network_names(struct ctr_ctx *x, const struct state_container *c);

@@ -11,6 +11,7 @@
 #include "ctr/start-internal.h"
 #include "ctr/volume.h"
 #include "monitor/monitor.h"
+#include "state/pods.h"
 #include "util/json-util.h"
 #include "util/strv.h"
 #include "util/timeutil.h"
@@ -52,11 +53,34 @@ int ctr_remove_locked(struct ctr_ctx *x, struct state_container *c, bool volumes
 	return 0;
 }
 
+/* A pod's infra container holds the namespaces its other containers live in: it goes with the
+ * pod (pod rm removes the others first), never alone. */
+static int infra_check(struct ctr_ctx *x, const struct state_container *c, struct sk_error **err)
+{
+	if (!c->pod_id)
+		return 0;
+	_cleanup_state_pod_ struct state_pod *pod = NULL;
+	if (state_pod_lookup(x->store->db, c->pod_id, &pod, NULL) < 0 || !pod->infra_id ||
+	    !streq(pod->infra_id, c->id))
+		return 0;
+	_cleanup_strv_free_ char **members = NULL;
+	if (state_pod_container_ids(x->store->db, pod->id, &members, NULL) < 0 ||
+	    strv_length(members) <= 1)
+		return 0;
+	return sk_error_set(err, SK_ERR_INUSE, EBUSY,
+			    "container %s is the infra container of pod %s and cannot be removed "
+			    "without removing the pod",
+			    c->id, pod->id);
+}
+
 int ctr_remove(struct ctr_ctx *x, struct state_container *c, bool force, bool volumes, int timeout,
 	       struct sk_error **err)
 {
+	int r = infra_check(x, c, err);
+	if (r < 0)
+		return r;
 	_cleanup_close_ int lock = -1;
-	int r = ctr_lock(x, c->id, &lock, err);
+	r = ctr_lock(x, c->id, &lock, err);
 	if (r >= 0)
 		r = ctr_sync_locked(x, c, err);
 	if (r < 0)

@@ -20,37 +20,75 @@ setup() {
 	fi
 }
 
-# net_counts: one line per resource, "name count", of what containers could leak.
-net_counts() {
+# own_counts: what this test's containers hold, "name count" a line: must come back exactly.
+own_counts() {
+	echo "net_attachments $(net_test_db_query 'SELECT count(*) FROM net_attachments')"
+	echo "test-mounts $(awk -v d="$BATS_TEST_TMPDIR/" 'index($5, d) == 1' /proc/self/mountinfo | wc -l)"
+	echo "test-netns $(find "$SELKIE_TEST_RUNROOT/netns" -mindepth 1 2>/dev/null | wc -l)"
+	echo "cni-cache $(find "$SELKIE_TEST_RUNROOT/networks/cni-cache" -type f 2>/dev/null | wc -l)"
+	echo "firewall-records $(find "$SELKIE_TEST_RUNROOT/networks/firewall" -type f 2>/dev/null | wc -l)"
+	echo "test-rules $(net_test_rules | wc -l)"
+	echo "test-cgroups $(net_test_cgroups | wc -l)"
+}
+
+# host_counts: the host's interfaces, iptables rules (nat + filter), mounts and named network
+# namespaces, "name count" a line: must not have grown (other suites' containers may go away
+# meanwhile; on a quiet host, as in CI, not growing is being equal).
+host_counts() {
 	echo "links $(ip -o link | wc -l)"
 	echo "veths-on-selkie0 $(ip -o link show master selkie0 2>/dev/null | wc -l)"
 	echo "iptables $({ iptables-save -t nat; iptables-save -t filter; } | grep -vc '^#')"
-	echo "net_attachments $(net_test_db_query 'SELECT count(*) FROM net_attachments')"
-	echo "test-mounts $(awk -v d="$BATS_TEST_TMPDIR/" 'index($5, d) == 1' /proc/self/mountinfo | wc -l)"
 	echo "mounts $(wc -l </proc/self/mountinfo)"
-	echo "test-netns $(find "$SELKIE_TEST_RUNROOT/netns" -mindepth 1 2>/dev/null | wc -l)"
 	echo "run-netns $(find /run/netns -mindepth 1 2>/dev/null | wc -l)"
-	echo "cni-cache $(find "$SELKIE_TEST_RUNROOT/networks/cni-cache" -type f 2>/dev/null | wc -l)"
-	echo "test-rules $(net_test_rules | wc -l)"
 }
 
-# counts_are EXPECTED: net_counts prints EXPECTED (for wait_until).
-counts_are() {
-	[[ $(net_counts) == "$1" ]]
+# net_test_cgroups: cgroup directories of this test's containers still on the host.
+net_test_cgroups() {
+	local id
+	for id in $(net_test_ids); do
+		ls -d /sys/fs/cgroup/*/selkie/"$id" 2>/dev/null || true
+	done
 }
 
-# assert_counts_back BEFORE: the counts return to BEFORE (a monitor may still be finishing);
+# counts_back OWN HOST: own_counts equals OWN and no host count exceeds HOST's.
+counts_back() {
+	[[ $(own_counts) == "$1" ]] || return 1
+	awk 'NR == FNR { before[$1] = $2; next } $2 > before[$1] { bad = 1 } END { exit bad }' \
+		<(echo "$2") <(host_counts)
+}
+
+# snapshot: settle, then set OWN_BEFORE and HOST_BEFORE.
+snapshot() {
+	wait_until 10 test_processes_gone || true
+	OWN_BEFORE=$(own_counts)
+	HOST_BEFORE=$(host_counts)
+	echo "# before: $(tr '\n' ' ' <<<"$OWN_BEFORE"$'\n'"$HOST_BEFORE")" >&3
+}
+
+# assert_counts_back: the counts return to the snapshot's (a monitor may still be finishing);
 # otherwise show the difference and what is new.
 assert_counts_back() {
-	local before=$1
-	if ! wait_until 30 counts_are "$before"; then
-		diff <(echo "$before") <(net_counts) | sed 's/^/# /' >&2
+	if ! wait_until 30 counts_back "$OWN_BEFORE" "$HOST_BEFORE"; then
+		diff <(echo "$OWN_BEFORE"; echo "$HOST_BEFORE") <(own_counts; host_counts) |
+			sed 's/^/# /' >&2
 		echo "# links now:" >&2
 		ip -o link | cut -d: -f2 | sed 's/^/#  /' >&2
 		echo "# rules naming this test's containers:" >&2
 		net_test_rules | sed 's/^/#  /' >&2
 		return 1
 	fi
+}
+
+# run_duration: milliseconds one `selkie run -d -p` of the httpd image takes here (then removed).
+run_duration() {
+	local t0 t1
+	t0=$(date +%s%N)
+	"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
+		run -d --name timing -p 38309:80 "$HTTPD" >/dev/null
+	t1=$(date +%s%N)
+	"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
+		rm -f -t 0 timing >/dev/null
+	echo $(((t1 - t0) / 1000000))
 }
 
 @test "create/start/rm cycles with a published port leave interfaces, rules, rows, mounts and namespaces as before" {
@@ -63,21 +101,18 @@ assert_counts_back() {
 	run_selkie start leak
 	wait_until 10 curl -sf -m 2 http://127.0.0.1:38300/
 	run_selkie rm -f -t 0 leak
-	local before
-	wait_until 10 counts_are "$(net_counts)" # settled
-	before=$(net_counts)
-	echo "# before: $(tr '\n' ' ' <<<"$before")" >&3
+	snapshot
 	for ((i = 1; i <= cycles; i++)); do
 		run_selkie create --name leak -p 38300:80 "$HTTPD"
 		run_selkie start leak
 		# every 100th cycle, the port answers (the others are as fast as they can be)
 		if ((i % 100 == 0)); then
 			wait_until 10 curl -sf -m 2 http://127.0.0.1:38300/
-			echo "# cycle $i: $(net_counts | tr '\n' ' ')" >&3
+			echo "# cycle $i: $(own_counts | tr '\n' ' ')$(host_counts | tr '\n' ' ')" >&3
 		fi
 		run_selkie rm -f -t 0 leak
 	done
-	assert_counts_back "$before"
+	assert_counts_back
 	run_selkie ps -a -q
 	assert_equal "$output" ""
 	# and the port is free for anyone
@@ -92,11 +127,13 @@ assert_counts_back() {
 	run_selkie run -d --name warm -p 38310:80 "$HTTPD"
 	wait_until 10 curl -sf -m 2 http://127.0.0.1:38310/
 	run_selkie rm -f -t 0 warm
-	local before delay pid n=0
-	wait_until 10 counts_are "$(net_counts)"
-	before=$(net_counts)
-	for delay in 0.02 0.05 0.08 0.12 0.16 0.2 0.25 0.3 0.4 0.5 0.7 1.0; do
-		n=$((n + 1))
+	local ms delay pid n
+	# Kill at 12 points spread over the time a start takes on this machine (and build).
+	ms=$(run_duration)
+	echo "# one run -d -p takes ${ms} ms here" >&3
+	snapshot
+	for ((n = 1; n <= 12; n++)); do
+		delay=$(awk -v ms="$ms" -v n="$n" 'BEGIN { printf "%.3f", ms * n / 11 / 1000 }')
 		"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
 			run -d --name "killed$n" -p "$((38310 + n)):80" "$HTTPD" >/dev/null 2>&1 3>&- &
 		pid=$!
@@ -110,7 +147,7 @@ assert_counts_back() {
 	run_selkie rm -af -t 0
 	run_selkie ps -a -q
 	assert_equal "$output" ""
-	assert_counts_back "$before"
+	assert_counts_back
 	# every port is free again and works for a new container
 	for ((n = 1; n <= 12; n++)); do
 		run ss -Htln "sport = :$((38310 + n))"
@@ -119,15 +156,16 @@ assert_counts_back() {
 	run_selkie run -d --name after -p 38311:80 "$HTTPD"
 	wait_until 10 curl -sf -m 2 http://127.0.0.1:38311/
 	run_selkie rm -f -t 0 after
-	assert_counts_back "$before"
+	assert_counts_back
 }
 
 @test "a container whose start was killed can be started again, with its port and address" {
 	require_registry
 	require_root "CNI bridge networking and iptables"
-	local delay pid n=0
-	for delay in 0.05 0.1 0.2 0.3; do
-		n=$((n + 1))
+	local ms delay pid n
+	ms=$(run_duration)
+	for ((n = 1; n <= 6; n++)); do
+		delay=$(awk -v ms="$ms" -v n="$n" 'BEGIN { printf "%.3f", ms * n / 6 / 1000 }')
 		run_selkie create --name again$n -p "$((38330 + n)):80" "$HTTPD"
 		"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
 			start "again$n" >/dev/null 2>&1 3>&- &
