@@ -8,6 +8,7 @@
 #include "ctr/ctr.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +63,28 @@ void ctr_stale_monitor_kill(struct ctr_ctx *x, const char *id, int recorded_pid)
 	unlink(pid_file);
 }
 
+struct net_stop_job {
+	struct ctr_ctx *x;
+	const char *id;
+};
+
+static void *net_stop_thread(void *arg)
+{
+	struct net_stop_job *j = arg;
+	ctr_net_stop(j->x, j->id);
+	return NULL;
+}
+
 void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
 			   bool runtime_state)
 {
+	/* The network's teardown (plugins, firewall) overlaps the runtime's and the unmounts;
+	 * the namespace goes only after both. */
+	struct net_stop_job job = { x, c->id };
+	pthread_t net_thread;
+	bool threaded = pthread_create(&net_thread, NULL, net_stop_thread, &job) == 0;
+	if (!threaded)
+		net_stop_thread(&job);
 	struct ctr_runtime rt = { 0 };
 	if (runtime_state && ctr_runtime_from_doc(x, doc, &rt) >= 0) {
 		/* Only when the runtime still knows it: asking costs a process. */
@@ -83,7 +103,8 @@ void ctr_release_resources(struct ctr_ctx *x, const struct state_container *c, c
 		if (name)
 			ctr_volume_unmount(x->store, name, NULL);
 	}
-	ctr_net_stop(x, c->id);
+	if (threaded)
+		pthread_join(net_thread, NULL);
 	_cleanup_free_ char *netns = ctr_netns_path(x, c->id);
 	net_netns_remove(netns, NULL);
 }

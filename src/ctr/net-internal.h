@@ -17,10 +17,14 @@ int ctr_networks_resolve(struct ctr_ctx *x, json_t *doc, struct sk_error **err);
 int ctr_networks_record(struct ctr_ctx *x, const char *id, const json_t *doc,
 			struct sk_error **err);
 /* Bridge networking for a starting container whose namespace is rs->netns_path: reserve the
- * published ports (rs->port_fds), run the networks' plugins, note addresses and DNS servers
- * for the /etc files. */
+ * published ports (rs->port_fds) and the addresses, note addresses and DNS servers for the
+ * /etc files, and start the networks' plugins on a thread (rs->net_pending) that
+ * ctr_net_join() waits for: the runtime creates the container meanwhile. */
 int ctr_net_start(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
 		  struct ctr_start_resolved *rs, struct sk_error **err);
+/* Wait for the plugins; their error if they failed (everything undone then). Nothing
+ * pending: 0. */
+int ctr_net_join(struct ctr_start_resolved *rs, struct sk_error **err);
 /* Undo ctr_net_start (best effort, repeatable). */
 void ctr_net_stop(struct ctr_ctx *x, const char *id);
 /* <run>/containers/<id>/ports.json: the host ports bound while it runs. */

@@ -3,6 +3,7 @@
 #include "ctr/net-internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,26 +115,88 @@ static int etc_facts(struct ctr_ctx *x, const struct state_container *c,
 	return 0;
 }
 
+/* The plugins' half of a start, run on a thread of its own while the runtime creates the
+ * container (net/attach.h): everything it uses is owned here. */
+struct ctr_net_pending {
+	pthread_t thread;
+	bool threaded;
+	char *dir;
+	struct net_env env;
+	char *id, *name, *netns;
+	struct net_port *ports;
+	struct net_ctr nc;
+	struct net_setup *setup;
+	int result;
+	struct sk_error *err;
+};
+
+static void pending_free(struct ctr_net_pending *p)
+{
+	net_setup_free(p->setup);
+	sk_error_free(p->err);
+	free(p->dir);
+	free(p->id);
+	free(p->name);
+	free(p->netns);
+	free(p->ports);
+	free(p);
+}
+
+static void *plug_thread(void *arg)
+{
+	struct ctr_net_pending *p = arg;
+	p->result = net_container_plug(p->setup, &p->err);
+	return NULL;
+}
+
 int ctr_net_start(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
 		  struct ctr_start_resolved *rs, struct sk_error **err)
 {
-	_cleanup_free_ struct net_port *ports = NULL;
+	struct ctr_net_pending *p = xnew(struct ctr_net_pending, 1);
 	size_t n_ports = 0;
-	int r = ports_reserve(x, c, doc, rs, &ports, &n_ports, err);
-	if (r < 0)
+	int r = ports_reserve(x, c, doc, rs, &p->ports, &n_ports, err);
+	if (r < 0) {
+		pending_free(p);
 		return r;
-	_cleanup_free_ char *dir = ctr_net_config_dir(x);
-	struct net_env env = { x->store->db, dir, x->run_root };
-	struct net_ctr nc = {
-		.id = c->id,
-		.name = c->name,
-		.netns = rs->netns_path,
-		.ports = ports,
+	}
+	p->dir = ctr_net_config_dir(x);
+	p->env = (struct net_env){ x->store->db, p->dir, x->run_root };
+	p->id = xstrdup(c->id);
+	p->name = xstrdup(c->name);
+	p->netns = xstrdup(rs->netns_path);
+	p->nc = (struct net_ctr){
+		.id = p->id,
+		.name = p->name,
+		.netns = p->netns,
+		.ports = p->ports,
 		.n_ports = n_ports,
 	};
-	r = net_container_setup(&env, &nc, err);
+	r = net_container_reserve(&p->env, &p->nc, &p->setup, err);
 	if (r >= 0)
 		r = etc_facts(x, c, rs, err);
+	if (r < 0) {
+		pending_free(p);
+		return r;
+	}
+	p->threaded = pthread_create(&p->thread, NULL, plug_thread, p) == 0;
+	if (!p->threaded)
+		plug_thread(p);
+	rs->net_pending = p;
+	return 0;
+}
+
+int ctr_net_join(struct ctr_start_resolved *rs, struct sk_error **err)
+{
+	struct ctr_net_pending *p = rs->net_pending;
+	if (!p)
+		return 0;
+	rs->net_pending = NULL;
+	if (p->threaded)
+		pthread_join(p->thread, NULL);
+	int r = p->result;
+	if (r < 0 && err)
+		*err = TAKE_PTR(p->err);
+	pending_free(p);
 	return r;
 }
 

@@ -16,6 +16,8 @@ struct ctr_resolved_mount {
 };
 
 /* What start worked out before writing the spec. */
+struct ctr_net_pending;
+
 struct ctr_start_resolved {
 	const char *rootfs;
 	struct ctr_user user;
@@ -34,6 +36,7 @@ struct ctr_start_resolved {
 	char **dns_servers; /* gateways of its DNS-enabled networks */
 	int *port_fds;	    /* sockets reserving the published host ports, for the monitor */
 	size_t n_port_fds;
+	struct ctr_net_pending *net_pending; /* plugins still at work (ctr/net-start.c) */
 };
 
 int ctr_spec_build(const json_t *doc, const struct ctr_start_resolved *rs, json_t **ret,

@@ -70,6 +70,7 @@ static void resolved_release(struct ctr_start_resolved *rs)
 	for (size_t i = 0; i < rs->n_port_fds; i++)
 		close(rs->port_fds[i]);
 	free(rs->port_fds);
+	ctr_net_join(rs, NULL);
 }
 
 /* container:ID — the namespace of another running container, by its process. */
@@ -273,6 +274,12 @@ int ctr_start_locked(struct ctr_ctx *x, struct state_container *c,
 	if (r >= 0 && !created)
 		r = ctr_monitor_launch(x, c, doc, rs.port_fds, rs.n_port_fds, &pid, &monitor_pid,
 				       err);
+	/* the network was being set up while the runtime created the container */
+	int net_r = ctr_net_join(&rs, r >= 0 ? err : NULL);
+	if (r >= 0 && net_r < 0) {
+		kill(monitor_pid, SIGKILL);
+		r = net_r;
+	}
 	resolved_release(&rs);
 	free(rs.netns_path);
 	if (r < 0) {

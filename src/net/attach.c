@@ -43,45 +43,84 @@ static int dns_register(const struct net_env *e, const struct net_network *n,
 	return net_dns_add(e->run_root, n, &de, err);
 }
 
-static int attach_one(const struct net_env *e, const struct net_ctr *c,
-		      const struct state_ctr_network *m, const char *ifname, bool with_ports,
-		      struct sk_error **err)
+/* One network's part of a setup: what reserve found, for plug to finish. */
+struct setup_item {
+	struct net_network *net;
+	struct state_ctr_network m; /* borrowed from the membership list */
+	char ifname[32];
+	bool with_ports;
+	struct net_lease lease;
+	char *claims;
+};
+
+struct net_setup {
+	const struct net_env *e;
+	const struct net_ctr *c;
+	struct state_ctr_network *members;
+	size_t n_members;
+	struct setup_item *items;
+	size_t n_items;
+};
+
+static void item_release(struct setup_item *it)
 {
-	_cleanup_net_network_ struct net_network *n = NULL;
-	int r = net_network_get(e->config_dir, m->network, &n, err);
+	net_network_free(it->net);
+	net_lease_release(&it->lease);
+	free(it->claims);
+}
+
+void net_setup_free(struct net_setup *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_items; i++)
+		item_release(&s->items[i]);
+	free(s->items);
+	state_ctr_networks_free(s->members, s->n_members);
+	free(s);
+}
+
+static int reserve_one(const struct net_env *e, const struct net_ctr *c, struct setup_item *it,
+		       struct sk_error **err)
+{
+	int r = net_network_get(e->config_dir, it->m.network, &it->net, err);
 	if (r < 0)
 		return r;
 	/* What a killed start may have left for this pair: replaced. */
-	state_net_attachment_delete(e->db, c->id, n->name, NULL);
-	struct net_lease lease = { 0 };
-	_cleanup_free_ char *claims = net_ipam_claim_dir(n);
-	r = net_ipam_reserve_claimed(e->db, n, c->id, ifname, m->static_ip, claims, c->netns,
-				     &lease, err);
-	if (r < 0)
-		return r;
+	state_net_attachment_delete(e->db, c->id, it->net->name, NULL);
+	it->claims = net_ipam_claim_dir(it->net);
+	return net_ipam_reserve_claimed(e->db, it->net, c->id, it->ifname, it->m.static_ip,
+					it->claims, c->netns, &it->lease, err);
+}
+
+/* The plugins, the firewall and DNS for a reserved address; undone on failure. */
+static int plug_one(const struct net_env *e, const struct net_ctr *c, struct setup_item *it,
+		    struct sk_error **err)
+{
+	struct net_network *n = it->net;
 	_cleanup_free_ char *cache = cache_dir(e);
 	struct net_cni_args a = {
 		.container_id = c->id,
 		.netns = c->netns,
-		.ifname = ifname,
-		.address = lease.address,
-		.gateway = lease.gateway,
-		.mac = m->static_mac,
+		.ifname = it->ifname,
+		.address = it->lease.address,
+		.gateway = it->lease.gateway,
+		.mac = it->m.static_mac,
 		.cache_dir = cache,
 	};
 	struct net_cni_result res = { 0 };
-	r = net_cni_add(n, &a, &res, err);
+	int r = net_cni_add(n, &a, &res, err);
 	_cleanup_free_ char *fw_dir = firewall_dir(e);
 	if (r >= 0 && streq(n->driver, "bridge")) {
 		struct net_fw_ctr f = {
 			.container_id = c->id,
 			.network = n->name,
-			.ip = lease.ip,
+			.ip = it->lease.ip,
 			.subnet = n->subnets[0].subnet,
 			.bridge = n->interface,
 			.masquerade = !n->internal,
-			.ports = with_ports ? c->ports : NULL,
-			.n_ports = with_ports ? c->n_ports : 0,
+			.ports = it->with_ports ? c->ports : NULL,
+			.n_ports = it->with_ports ? c->n_ports : 0,
 		};
 		r = net_fw_add(fw_dir, &f, err);
 	}
@@ -89,38 +128,81 @@ static int attach_one(const struct net_env *e, const struct net_ctr *c,
 		struct state_net_attachment upd = {
 			.container_id = (char *)c->id,
 			.network = n->name,
-			.prefix_len = lease.prefix,
-			.gateway = lease.gateway,
+			.prefix_len = it->lease.prefix,
+			.gateway = it->lease.gateway,
 			.mac = res.mac,
 		};
 		r = state_net_attachment_update(e->db, &upd, err);
 	}
 	if (r >= 0)
-		r = dns_register(e, n, c, m, lease.ip, err);
+		r = dns_register(e, n, c, &it->m, it->lease.ip, err);
 	if (r < 0) {
 		net_fw_del(fw_dir, n->name, c->id, NULL);
-		net_cni_del(cache, n->name, c->id, ifname, c->netns, NULL);
+		net_cni_del(cache, n->name, c->id, it->ifname, c->netns, NULL);
 		state_net_attachment_delete(e->db, c->id, n->name, NULL);
-		net_ipam_unclaim(claims, lease.ip, c->netns);
+		net_ipam_unclaim(it->claims, it->lease.ip, c->netns);
 	}
 	net_cni_result_release(&res);
-	net_lease_release(&lease);
+	return r;
+}
+
+static int attach_one(const struct net_env *e, const struct net_ctr *c,
+		      const struct state_ctr_network *m, const char *ifname, bool with_ports,
+		      struct sk_error **err)
+{
+	struct setup_item it = { .m = *m, .with_ports = with_ports };
+	snprintf(it.ifname, sizeof(it.ifname), "%s", ifname);
+	int r = reserve_one(e, c, &it, err);
+	if (r >= 0)
+		r = plug_one(e, c, &it, err);
+	else if (it.lease.ip)
+		state_net_attachment_delete(e->db, c->id, it.net->name, NULL);
+	item_release(&it);
+	return r;
+}
+
+int net_container_reserve(const struct net_env *e, const struct net_ctr *c, struct net_setup **ret,
+			  struct sk_error **err)
+{
+	struct net_setup *s = xnew(struct net_setup, 1);
+	s->e = e;
+	s->c = c;
+	int r = state_ctr_networks(e->db, c->id, &s->members, &s->n_members, err);
+	if (r >= 0)
+		s->items = xnew(struct setup_item, s->n_members ? s->n_members : 1);
+	for (size_t i = 0; r >= 0 && i < s->n_members; i++) {
+		struct setup_item *it = &s->items[s->n_items++];
+		it->m = s->members[i];
+		it->with_ports = i == 0;
+		snprintf(it->ifname, sizeof(it->ifname), "eth%zu", i);
+		r = reserve_one(e, c, it, err);
+	}
+	if (r < 0) {
+		net_setup_free(s);
+		net_container_teardown(e, c->id, c->netns);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+int net_container_plug(struct net_setup *s, struct sk_error **err)
+{
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < s->n_items; i++)
+		r = plug_one(s->e, s->c, &s->items[i], err);
+	if (r < 0)
+		net_container_teardown(s->e, s->c->id, s->c->netns);
 	return r;
 }
 
 int net_container_setup(const struct net_env *e, const struct net_ctr *c, struct sk_error **err)
 {
-	struct state_ctr_network *list = NULL;
-	size_t n = 0;
-	int r = state_ctr_networks(e->db, c->id, &list, &n, err);
-	for (size_t i = 0; r >= 0 && i < n; i++) {
-		char ifname[32];
-		snprintf(ifname, sizeof(ifname), "eth%zu", i);
-		r = attach_one(e, c, &list[i], ifname, i == 0, err);
-	}
-	state_ctr_networks_free(list, n);
-	if (r < 0)
-		net_container_teardown(e, c->id, c->netns);
+	struct net_setup *s = NULL;
+	int r = net_container_reserve(e, c, &s, err);
+	if (r >= 0)
+		r = net_container_plug(s, err);
+	net_setup_free(s);
 	return r;
 }
 

@@ -30,6 +30,15 @@ struct net_ctr {
 
 /* Every network of the container, eth0 first. On failure what was set up is undone. */
 int net_container_setup(const struct net_env *e, const struct net_ctr *c, struct sk_error **err);
+/* net_container_setup in two halves, so that a start can overlap the plugins' work with the
+ * runtime's: reserve takes the addresses (rows a caller can read for /etc/hosts at once),
+ * plug runs the plugins, firewall and DNS, and may run on another thread (SQLite serializes
+ * the shared connection). Both undo everything on failure. e and c must outlive the setup. */
+struct net_setup;
+int net_container_reserve(const struct net_env *e, const struct net_ctr *c, struct net_setup **ret,
+			  struct sk_error **err);
+int net_container_plug(struct net_setup *s, struct sk_error **err);
+void net_setup_free(struct net_setup *s);
 /* Undo everything recorded for the container (best effort, repeatable). */
 void net_container_teardown(const struct net_env *e, const char *ctr_id, const char *netns);
 

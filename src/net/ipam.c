@@ -75,6 +75,7 @@ void net_ipam_unclaim(const char *claim_dir, const char *ip, const char *owner)
 	_cleanup_free_ char *holder = NULL;
 	if (fs_read_file(path, PATH_MAX, &holder, NULL) >= 0 && streq(holder, owner))
 		unlink(path);
+	rmdir(claim_dir); /* the last one out; fails harmlessly while others hold claims */
 }
 
 static int lease_try(struct state_db *db, const struct net_network *n, const char *ctr_id,
@@ -91,6 +92,8 @@ static int lease_try(struct state_db *db, const struct net_network *n, const cha
 		.network = n->name,
 		.ifname = (char *)ifname,
 		.ip = buf,
+		.prefix_len = prefix,
+		.gateway = s->gateway,
 	};
 	int r = state_net_attachment_reserve(db, &a, err);
 	if (r < 0) {

@@ -127,8 +127,8 @@ int state_net_attachment_reserve(struct state_db *db, const struct state_net_att
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	int r = state_db_prepare(db,
-				 "INSERT INTO net_attachments (container_id, network, ifname, ip) "
-				 "VALUES (?, ?, ?, ?)",
+				 "INSERT INTO net_attachments (container_id, network, ifname, ip, "
+				 "prefix_len, gateway) VALUES (?, ?, ?, ?, ?, ?)",
 				 &st, err);
 	if (r < 0)
 		return r;
@@ -136,6 +136,8 @@ int state_net_attachment_reserve(struct state_db *db, const struct state_net_att
 	state_bind_text(st, 2, a->network);
 	state_bind_text(st, 3, a->ifname);
 	state_bind_text(st, 4, a->ip);
+	sqlite3_bind_int(st, 5, a->prefix_len);
+	state_bind_text(st, 6, a->gateway);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		return 0;
 	int ext = sqlite3_extended_errcode(db->conn);

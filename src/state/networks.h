@@ -42,7 +42,8 @@ int state_ctr_networks(struct state_db *db, const char *ctr_id, struct state_ctr
 int state_network_users(struct state_db *db, const char *network, char ***ret,
 			struct sk_error **err);
 
-/* Reserve ip on network for a container; EEXIST (no error set) when the address is taken. */
+/* Reserve ip on network for a container (with prefix_len and gateway); EEXIST (no error set)
+ * when the address is taken. */
 int state_net_attachment_reserve(struct state_db *db, const struct state_net_attachment *a,
 				 struct sk_error **err);
 /* Record what the plugins reported (prefix, gateway, mac). */
