@@ -146,6 +146,8 @@ static int dns_build(const struct ctr_create_opts *o, json_t *host, json_t *priv
 	STRV_FOREACH (d, o->dns)
 		if (!ip_valid(*d))
 			return sk_err_invalid(err, "%s is not an ip address", *d);
+	if (o->no_hosts && o->add_host && o->add_host[0])
+		return sk_err_invalid(err, "--no-hosts and --add-host cannot be set together");
 	json_t *extra = json_array();
 	json_object_set_new(host, "ExtraHosts", extra);
 	STRV_FOREACH (h, o->add_host) {

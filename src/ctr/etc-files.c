@@ -139,7 +139,10 @@ static char *resolv_build(const json_t *doc, const struct ctr_start_resolved *rs
 	else if (host_search)
 		strbuf_addf(&sb, "search%s\n", host_search);
 	if (json_array_size(dns)) {
-		resolv_line_add(&sb, "nameserver", dns);
+		size_t i;
+		json_t *v;
+		json_array_foreach (dns, i, v)
+			strbuf_addf(&sb, "nameserver %s\n", json_string_value(v));
 	} else {
 		STRV_FOREACH (d, rs->dns_servers)
 			strbuf_addf(&sb, "nameserver %s\n", *d);

@@ -76,9 +76,24 @@ static int ports_reserve(struct ctr_ctx *x, const struct state_container *c, con
 				    n, err);
 	if (r < 0 || *n == 0)
 		return r;
+	bool random = false;
+	for (size_t i = 0; i < *n; i++)
+		random = random || (*ports)[i].host_port == 0;
 	r = net_ports_bind(*ports, *n, &rs->port_fds, &rs->n_port_fds, err);
 	if (r < 0)
 		return r;
+	if (random) {
+		/* as podman: a random host port, once chosen, stays the container's */
+		_cleanup_json_ json_t *d = sk_json_parse(c->config, strlen(c->config), NULL);
+		if (!d)
+			return sk_err_corrupt(err, "container %.12s: settings unreadable", c->id);
+		json_object_set_new(json_object_get(d, "HostConfig"), "PortBindings",
+				    net_ports_to_json(*ports, *n));
+		_cleanup_free_ char *cfg = sk_json_dump(d, JSON_COMPACT);
+		r = state_container_config_set(x->store->db, c->id, cfg, err);
+		if (r < 0)
+			return r;
+	}
 	/* what `port` and inspect show: the random ports as bound */
 	_cleanup_json_ json_t *bound = net_ports_to_json(*ports, *n);
 	_cleanup_free_ char *s = sk_json_dump(bound, JSON_COMPACT);

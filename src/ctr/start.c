@@ -159,6 +159,13 @@ static int user_resolve(const json_t *doc, const char *rootfs, struct ctr_start_
 	return r;
 }
 
+/* Said before the runtime is asked (it would report "command not found"). */
+static int ns_path_missing(const char *path, struct sk_error **err)
+{
+	return sk_error_set(err, SK_ERR_NOTFOUND, ENOENT,
+			    "cannot find namespace path %s: no such file or directory", path);
+}
+
 /* --network, --ipc, --pid, --uts modes → the spec's namespaces. */
 static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
 			      struct ctr_start_resolved *rs, struct sk_error **err)
@@ -175,8 +182,11 @@ static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c
 		const char *m = sk_json_str(host, modes[i].key);
 		if (m && streq(m, "host"))
 			rs->ns[modes[i].t].mode = OCI_NS_HOST;
-		else if (m && strncmp(m, "ns:", 3) == 0)
+		else if (m && strncmp(m, "ns:", 3) == 0) {
+			if (!fs_exists(m + 3))
+				return ns_path_missing(m + 3, err);
 			rs->ns[modes[i].t] = (struct oci_ns){ OCI_NS_PATH, m + 3 };
+		}
 		else if (m && streq(m, "private"))
 			rs->ns[modes[i].t].mode = OCI_NS_PRIVATE;
 		else if (m && strncmp(m, "container:", 10) == 0) {
@@ -191,6 +201,8 @@ static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c
 		return 0;
 	}
 	if (net && strncmp(net, "ns:", 3) == 0) {
+		if (!fs_exists(net + 3))
+			return ns_path_missing(net + 3, err);
 		rs->ns[OCI_NS_NETWORK] = (struct oci_ns){ OCI_NS_PATH, net + 3 };
 		return 0;
 	}

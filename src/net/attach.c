@@ -13,6 +13,7 @@
 #include "net/network.h"
 #include "util/child.h"
 #include "util/fs.h"
+#include "util/lock.h"
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -41,6 +42,19 @@ static int dns_register(const struct net_env *e, const struct net_network *n,
 	strv_push(&names, short_id);
 	struct net_dns_entry de = { .container_id = c->id, .ipv4 = ip, .names = names };
 	return net_dns_add(e->run_root, n, &de, err);
+}
+
+/* The bridge is the host's, used by every selkie store: adding to it and deleting it are
+ * serialized by a host-wide lock next to the address claims. -1 when there is none to take. */
+static int bridge_lock_take(const struct net_network *n, bool exclusive)
+{
+	if (!streq(n->driver, "bridge") || !n->interface || strchr(n->interface, '/'))
+		return -1;
+	if (fs_mkdir_p(NET_IPAM_CLAIM_ROOT, 0700) < 0)
+		return -1;
+	_cleanup_free_ char *path = xasprintf("%s/%s.lock", NET_IPAM_CLAIM_ROOT, n->interface);
+	int fd = lock_file_take(path, exclusive, false);
+	return fd >= 0 ? fd : -1;
 }
 
 /* One network's part of a setup: what reserve found, for plug to finish. */
@@ -106,10 +120,15 @@ static int plug_one(const struct net_env *e, const struct net_ctr *c, struct set
 		.address = it->lease.address,
 		.gateway = it->lease.gateway,
 		.mac = it->m.static_mac,
+		.default_route = it->with_ports, /* the first network */
 		.cache_dir = cache,
 	};
 	struct net_cni_result res = { 0 };
+	/* shared: other starts may add to the bridge at once, but none may delete it meanwhile */
+	int bridge_lock = bridge_lock_take(n, false);
 	int r = net_cni_add(n, &a, &res, err);
+	if (bridge_lock >= 0)
+		close(bridge_lock);
 	_cleanup_free_ char *fw_dir = firewall_dir(e);
 	if (r >= 0 && streq(n->driver, "bridge")) {
 		struct net_fw_ctr f = {
@@ -219,6 +238,7 @@ static void bridge_drop_if_unused(const struct net_env *e, const char *network)
 	_cleanup_net_network_ struct net_network *n = NULL;
 	if (net_network_get(e->config_dir, network, &n, NULL) < 0 || !streq(n->driver, "bridge"))
 		return;
+	_cleanup_close_ int lock = bridge_lock_take(n, true);
 	_cleanup_free_ char *brif = xasprintf("/sys/class/net/%s/brif", n->interface);
 	_cleanup_close_ int fd = open(brif, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)

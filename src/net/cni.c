@@ -130,9 +130,17 @@ static json_t *static_ipam(const json_t *ipam, const struct net_cni_args *a)
 	json_t *addr = json_pack("{s:s}", "address", a->address);
 	if (a->gateway)
 		sk_json_set_str(addr, "gateway", a->gateway);
-	json_t *routes = json_object_get(ipam, "routes");
-	return json_pack("{s:s,s:[o],s:O}", "type", "static", "addresses", addr, "routes",
-			 routes ? routes : json_array());
+	json_t *routes = json_array();
+	size_t i;
+	json_t *rt;
+	json_array_foreach (json_object_get(ipam, "routes"), i, rt) {
+		const char *dst = sk_json_str(rt, "dst");
+		bool is_default = dst && (streq(dst, "0.0.0.0/0") || streq(dst, "::/0"));
+		if (!is_default || a->default_route)
+			json_array_append(routes, rt);
+	}
+	return json_pack("{s:s,s:[o],s:o}", "type", "static", "addresses", addr, "routes",
+			 routes);
 }
 
 /* The configs ADD runs, in order: the list's name and version in each, our address instead of
@@ -293,6 +301,7 @@ int net_cni_del(const char *cache_dir, const char *network, const char *containe
 		const char *ifname, const char *netns, struct sk_error **err)
 {
 	_cleanup_free_ char *path = cache_path(cache_dir, network, container_id, ifname);
+	fs_write_atomic_leftovers_remove(path);
 	_cleanup_json_ json_t *cache = NULL;
 	int r = cache_load(path, &cache, err);
 	if (r <= 0) {

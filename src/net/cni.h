@@ -24,6 +24,7 @@ struct net_cni_args {
 	const char *address; /* "10.90.0.5/16" */
 	const char *gateway; /* may be NULL */
 	const char *mac;     /* may be NULL */
+	bool default_route;  /* the first network: the others get no default route */
 	const char *cache_dir;
 };
 

@@ -217,6 +217,7 @@ int net_fw_del(const char *state_dir, const char *network, const char *container
 	       struct sk_error **err)
 {
 	_cleanup_free_ char *path = rules_path(state_dir, network, container_id);
+	fs_write_atomic_leftovers_remove(path);
 	_cleanup_free_ char *rules = NULL;
 	size_t len;
 	int r = fs_read_file(path, RULES_FILE_MAX, &rules, &len);

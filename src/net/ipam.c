@@ -170,14 +170,23 @@ int net_ipam_reserve_claimed(struct state_db *db, const struct net_network *n, c
 		net_cidr_offset(&net, &lim, &first);
 	if (s->range_end && net_ip_parse(s->range_end, &lim) == 0)
 		net_cidr_offset(&net, &lim, &last);
-	for (uint64_t off = first, tries = 0; off <= last && tries < IPAM_SCAN_MAX;
-	     off++, tries++) {
+	if (first > last)
+		return sk_error_set(err, SK_ERR_EXISTS, ENOSPC,
+				    "IPAM error: failed to find free IP in range: %s", s->subnet);
+	/* round robin from after the last address handed out */
+	uint64_t prev = 0, span = last - first + 1;
+	state_net_ipam_last_get(db, n->name, &prev, NULL);
+	uint64_t start = prev >= first && prev <= last ? prev - first + 1 : 0;
+	for (uint64_t k = 0; k < span && k < IPAM_SCAN_MAX; k++) {
+		uint64_t off = first + (start + k) % span;
 		struct net_ip ip;
 		if (net_cidr_nth(&net, off, &ip) < 0)
 			break;
 		if (is_reserved(&net, s, &ip, off))
 			continue;
 		int r = lease_try(db, n, ctr_id, ifname, &ip, net.prefix, s, cl, ret, err);
+		if (r >= 0)
+			state_net_ipam_last_set(db, n->name, off, NULL);
 		if (r != -EEXIST)
 			return r;
 	}

@@ -384,3 +384,15 @@ int state_volume_users(struct state_db *db, const char *volume, char ***ret, str
 				"= ? ORDER BY container_id",
 				volume, ret, err);
 }
+
+int state_container_config_set(struct state_db *db, const char *id, const char *config,
+			       struct sk_error **err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	int r = state_db_prepare(db, "UPDATE containers SET config = ? WHERE id = ?", &st, err);
+	if (r < 0)
+		return r;
+	state_bind_text(st, 1, config);
+	state_bind_text(st, 2, id);
+	return state_db_step_done(db, st, err);
+}

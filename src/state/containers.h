@@ -109,6 +109,9 @@ int state_container_rename(struct state_db *db, const char *id, const char *new_
 			   struct sk_error **err);
 /* Remove the row (and its volume references). */
 int state_container_delete(struct state_db *db, const char *id, struct sk_error **err);
+/* Replace the settings document (a random host port, once chosen, is kept). */
+int state_container_config_set(struct state_db *db, const char *id, const char *config,
+			       struct sk_error **err);
 /* IDs of the containers (any state) made from image_id. */
 int state_container_ids_by_image(struct state_db *db, const char *image_id, char ***ret,
 				 struct sk_error **err);

@@ -211,3 +211,38 @@ int state_net_attachments(struct state_db *db, const char *ctr_id, const char *n
 	*n = count;
 	return 0;
 }
+
+int state_net_ipam_last_get(struct state_db *db, const char *network, uint64_t *ret,
+			    struct sk_error **err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	int r = state_db_prepare(db, "SELECT offset FROM net_ipam_last WHERE network = ?", &st,
+				 err);
+	if (r < 0)
+		return r;
+	state_bind_text(st, 1, network);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*ret = (uint64_t)sqlite3_column_int64(st, 0);
+		return 0;
+	}
+	if (r != SQLITE_DONE)
+		return state_db_error(db, "database read", err);
+	*ret = 0;
+	return 0;
+}
+
+int state_net_ipam_last_set(struct state_db *db, const char *network, uint64_t offset,
+			    struct sk_error **err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	int r = state_db_prepare(db,
+				 "INSERT INTO net_ipam_last (network, offset) VALUES (?, ?) ON "
+				 "CONFLICT(network) DO UPDATE SET offset = excluded.offset",
+				 &st, err);
+	if (r < 0)
+		return r;
+	state_bind_text(st, 1, network);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)offset);
+	return state_db_step_done(db, st, err);
+}

@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <stdint.h>
+
 #include "state/db.h"
 #include "util/error.h"
 
@@ -54,3 +56,9 @@ int state_net_attachment_delete(struct state_db *db, const char *ctr_id, const c
 /* Attachments of one container (ctr_id) or on one network (network); NULL = any. */
 int state_net_attachments(struct state_db *db, const char *ctr_id, const char *network,
 			  struct state_net_attachment **ret, size_t *n, struct sk_error **err);
+
+/* The offset (in its subnet) of the last address handed out on a network; 0 when none. */
+int state_net_ipam_last_get(struct state_db *db, const char *network, uint64_t *ret,
+			    struct sk_error **err);
+int state_net_ipam_last_set(struct state_db *db, const char *network, uint64_t offset,
+			    struct sk_error **err);

@@ -147,6 +147,13 @@ static const char *const migrations[] = {
 	"  labels TEXT"
 	");"
 	"CREATE INDEX containers_pod ON containers(pod_id);",
+	/* 7: where each network's address allocation stopped: it goes on from there (round
+	 * robin), so a freed address is not handed out again while other containers' ARP caches
+	 * still hold its old MAC. */
+	"CREATE TABLE net_ipam_last ("
+	"  network TEXT PRIMARY KEY,"
+	"  offset INTEGER NOT NULL"
+	");",
 };
 
 int state_schema_count(void)

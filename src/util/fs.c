@@ -5,10 +5,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "strbuf.h"
 #include "strv.h"
 #include "xalloc.h"
@@ -335,4 +337,24 @@ int fs_dir_names_sorted(int fd, char ***ret)
 	strv_sort(v);
 	*ret = v;
 	return 0;
+}
+
+void fs_write_atomic_leftovers_remove(const char *path)
+{
+	_cleanup_free_ char *dir = path_dirname(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	_cleanup_free_ char *prefix = xasprintf("%s.tmp-", base);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		int pid;
+		if (parse_int(de->d_name + strlen(prefix), &pid) < 0 || pid <= 0 ||
+		    (kill(pid, 0) < 0 && errno == ESRCH))
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
 }

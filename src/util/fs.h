@@ -25,6 +25,8 @@ int fs_read_file(const char *path, size_t max, char **ret, size_t *ret_len);
 int fs_read_fd(int fd, size_t max, char **ret, size_t *ret_len);
 /* Write data to path through a temporary file + fsync + rename, so readers see old or new. */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/* Remove what a killed fs_write_atomic() of path left: "<path>.tmp-<pid>" of a dead pid. */
+void fs_write_atomic_leftovers_remove(const char *path);
 /* The same, fsync()ed only with sync: for files rewritten on every use (a container's /etc
  * files, its bundle), which a crash may lose but never leaves half-written. */
 int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync);

@@ -122,7 +122,7 @@ http_get() {
 	assert_equal "$output" "$(readlink /proc/self/ns/net)"
 	# the host's routes (asked without sending anything)
 	in_ctr --net host "$BUSYBOX" ip route get 192.0.2.200
-	assert_equal "$(head -1 <<<"$output")" "$(ip route get 192.0.2.200 | head -1)"
+	assert_equal "$(head -1 <<<"$output")" "$(/bin/busybox ip route get 192.0.2.200 | head -1)"
 	run_selkie create --name hostnet --network host "$BUSYBOX" true
 	assert_equal "$(ctr_field hostnet '{{.HostConfig.NetworkMode}}')" "host"
 }

@@ -115,12 +115,31 @@ static void test_net_ipam_reserve_next_and_reuse(void **state)
 	assert_string_equal(b, "10.90.0.3/16");
 	assert_string_equal(c, "10.90.0.4/16");
 
-	/* c2 stops: its address is the first free one again */
+	/* c2 stops: its address is not handed out again at once (round robin), as other
+	 * containers' ARP caches still hold its old MAC */
 	assert_int_equal(state_net_attachment_delete(f->db, "c2", "selkie", NULL), 0);
 	_cleanup_free_ char *d = lease_ok(f, "c4", NULL);
-	assert_string_equal(d, "10.90.0.3/16");
+	assert_string_equal(d, "10.90.0.5/16");
 	_cleanup_free_ char *e = lease_ok(f, "c5", NULL);
-	assert_string_equal(e, "10.90.0.5/16");
+	assert_string_equal(e, "10.90.0.6/16");
+}
+
+/* Round robin wraps around: a freed address comes back once the others are taken. */
+static void test_net_ipam_reserve_wraps_around(void **state)
+{
+	struct fixture *f = *state;
+	f->subnet.subnet = (char *)"10.90.0.0/29"; /* .2-.6 usable, .1 the gateway */
+	const char *ids[] = { "c1", "c2", "c3", "c4", "c5" };
+	for (size_t i = 0; i < 5; i++) {
+		_cleanup_free_ char *a = lease_ok(f, ids[i], NULL);
+		_cleanup_free_ char *want = xasprintf("10.90.0.%zu/29", i + 2);
+		assert_string_equal(a, want);
+	}
+	assert_int_equal(state_net_attachment_delete(f->db, "c3", "selkie", NULL), 0);
+	_cleanup_free_ char *b = lease_ok(f, "c6", NULL);
+	assert_string_equal(b, "10.90.0.4/29");
+	_cleanup_free_ char *m = lease_err(f, "c7", NULL);
+	assert_non_null(strstr(m, "failed to find free IP"));
 }
 
 /* A subnet written with host bits set still starts from its network address. */
@@ -310,6 +329,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_net_ipam_reserve_first_lease),
 		T(test_net_ipam_reserve_next_and_reuse),
+		T(test_net_ipam_reserve_wraps_around),
 		T(test_net_ipam_reserve_unmasked_subnet),
 		T(test_net_ipam_reserve_skips_gateway_anywhere),
 		T(test_net_ipam_reserve_no_gateway),
