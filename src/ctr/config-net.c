@@ -85,8 +85,9 @@ static int mode_build(const struct ctr_create_opts *o, json_t *host, json_t *pri
 		if (i == 0 && o->mac_address) {
 			if (!mac_valid(o->mac_address)) {
 				json_decref(m);
-				return sk_err_invalid(err, "invalid MAC address %s: address %s: "
-							   "invalid MAC address",
+				return sk_err_invalid(err,
+						      "invalid MAC address %s: address %s: "
+						      "invalid MAC address",
 						      o->mac_address, o->mac_address);
 			}
 			sk_json_set_str(m, "MacAddress", o->mac_address);

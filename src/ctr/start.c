@@ -186,8 +186,7 @@ static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c
 			if (!fs_exists(m + 3))
 				return ns_path_missing(m + 3, err);
 			rs->ns[modes[i].t] = (struct oci_ns){ OCI_NS_PATH, m + 3 };
-		}
-		else if (m && streq(m, "private"))
+		} else if (m && streq(m, "private"))
 			rs->ns[modes[i].t].mode = OCI_NS_PRIVATE;
 		else if (m && strncmp(m, "container:", 10) == 0) {
 			int r = ns_join_container(x, m + 10, modes[i].t, rs, err);

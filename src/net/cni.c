@@ -139,8 +139,7 @@ static json_t *static_ipam(const json_t *ipam, const struct net_cni_args *a)
 		if (!is_default || a->default_route)
 			json_array_append(routes, rt);
 	}
-	return json_pack("{s:s,s:[o],s:o}", "type", "static", "addresses", addr, "routes",
-			 routes);
+	return json_pack("{s:s,s:[o],s:o}", "type", "static", "addresses", addr, "routes", routes);
 }
 
 /* The configs ADD runs, in order: the list's name and version in each, our address instead of
