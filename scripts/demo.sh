@@ -66,11 +66,11 @@ selkie info --format '{{.Store.GraphDriverName}} {{.Host.OCIRuntime.Name}}'
 
 step selkie run --rm busybox echo "'hello from a container'"
 selkie run --rm "$SELKIE_REGISTRY/busybox" echo 'hello from a container'
-step selkie run -d --name web -p 38080:80 -v "$work/www:/www:Z" httpd "# serves $work/www"
+step selkie run -d --name web -p 28080:80 -v "$work/www:/www:Z" httpd "# serves $work/www"
 mkdir -p "$work/www"
 echo 'hello from selkie' >"$work/www/index.html"
-selkie run -d --name web -p 38080:80 -v "$work/www:/www:Z" "$SELKIE_REGISTRY/httpd"
-step curl -s http://127.0.0.1:38080/ "# through the published port"
+selkie run -d --name web -p 28080:80 -v "$work/www:/www:Z" "$SELKIE_REGISTRY/httpd"
+step curl -s http://127.0.0.1:28080/ "# through the published port"
 fetch() {
 	for _ in $(seq 50); do
 		curl -sf "$1" && return 0
@@ -79,7 +79,7 @@ fetch() {
 	echo "no answer from $1" >&2
 	return 1
 }
-fetch http://127.0.0.1:38080/
+fetch http://127.0.0.1:28080/
 step selkie port web
 selkie port web
 step selkie inspect web --format "'{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}'"
@@ -106,12 +106,12 @@ selkie rm -f -t 0 db
 step selkie network rm demo-net
 selkie network rm demo-net
 
-step selkie pod create --name pod-web -p 38081:80 "# the port is the pod's"
-selkie pod create --name pod-web -p 38081:80
+step selkie pod create --name pod-web -p 28081:80 "# the port is the pod's"
+selkie pod create --name pod-web -p 28081:80
 step selkie run -d --pod pod-web -v "$work/www:/www:Z" httpd
 selkie run -d --pod pod-web -v "$work/www:/www:Z" "$SELKIE_REGISTRY/httpd"
-step curl -s http://127.0.0.1:38081/
-fetch http://127.0.0.1:38081/
+step curl -s http://127.0.0.1:28081/
+fetch http://127.0.0.1:28081/
 step selkie pod ps
 selkie pod ps
 step selkie pod rm -f pod-web

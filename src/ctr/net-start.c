@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ctr/etc-files.h"
+#include "ctr/start-internal.h"
 #include "net/network.h"
 #include "net/ports.h"
 #include "state/networks.h"
@@ -80,6 +81,16 @@ static int ports_reserve(struct ctr_ctx *x, const struct state_container *c, con
 	for (size_t i = 0; i < *n; i++)
 		random = random || (*ports)[i].host_port == 0;
 	r = net_ports_bind(*ports, *n, &rs->port_fds, &rs->n_port_fds, err);
+	/* A restart: the previous monitor lets go of the ports as its container exits, a moment
+	 * after the stop returned. Its own ports are worth waiting for, briefly. */
+	for (int tries = 0; r < 0 && (*err)->kind == SK_ERR_EXISTS && tries < 150 &&
+			    c->monitor_pid > 0 && ctr_monitor_alive(c);
+	     tries++) {
+		sk_error_free(*err);
+		*err = NULL;
+		usleep(20 * 1000);
+		r = net_ports_bind(*ports, *n, &rs->port_fds, &rs->n_port_fds, err);
+	}
 	if (r < 0)
 		return r;
 	if (random) {

@@ -277,11 +277,37 @@ static int create_failed(struct monitor_ctx *c, struct sk_error *err)
 	return 1;
 }
 
+/* The fds monitor_spawn() passed past the sync pipe (sockets holding published ports). */
+struct held_fds {
+	int fds[MONITOR_KEEP_FDS_MAX];
+	size_t n;
+};
+
+static void held_fds_take(struct held_fds *h)
+{
+	h->n = 0;
+	for (int fd = MONITOR_SYNC_FD + 1; fd < MONITOR_SYNC_FD + 1 + MONITOR_KEEP_FDS_MAX; fd++) {
+		if (fcntl(fd, F_GETFD) < 0)
+			break; /* passed as 4, 5, ... without gaps */
+		h->fds[h->n++] = fd;
+	}
+	/* kept open here, never passed to the runtime or the exit command */
+	close_range(MONITOR_SYNC_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
+/* The container is gone: its ports are free at once (a restart binds them again while the
+ * exit command still runs). */
+static void held_fds_close(struct held_fds *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		close(h->fds[i]);
+	h->n = 0;
+}
+
 int monitor_run(const struct monitor_opts *o)
 {
-	/* Inherited fds past the sync pipe are held for the container (published ports): kept
-	 * open here, never passed to the runtime or the exit command. */
-	close_range(MONITOR_SYNC_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	static struct held_fds held;
+	held_fds_take(&held);
 	struct monitor_ctx c;
 	monitor_ctx_init(&c, o);
 	_cleanup_error_ struct sk_error *err = NULL;
@@ -295,6 +321,7 @@ int monitor_run(const struct monitor_opts *o)
 	health_timer_start(&c);
 	monitor_memory_trim();
 	monitor_loop_run(&c);
+	held_fds_close(&held);
 	monitor_output_drain(&c);
 	finish(&c);
 	monitor_ctx_done(&c);

@@ -331,7 +331,7 @@ http_get() {
 @test "inspect shows the container's NetworkSettings as podman does" {
 	require_registry
 	require_root "CNI bridge networking"
-	run_selkie run -d --name insp --network-alias inspalias -p 38110:80 "$HTTPD"
+	run_selkie run -d --name insp --network-alias inspalias -p 28110:80 "$HTTPD"
 	run_selkie exec insp sh -c 'ip -4 -o addr show eth0; cat /sys/class/net/eth0/address'
 	local ip mac
 	ip=$(sed -n 's/.*inet \([0-9.]*\)\/.*/\1/p' <<<"$output")
@@ -342,7 +342,7 @@ http_get() {
 	assert_equal "$(jq -r .Gateway <<<"$ns")" "10.90.0.1"
 	assert_equal "$(jq -r .IPPrefixLen <<<"$ns")" "16"
 	assert_equal "$(jq -r .MacAddress <<<"$ns")" "$mac"
-	assert_equal "$(jq -c '.Ports["80/tcp"]' <<<"$ns")" '[{"HostIp":"","HostPort":"38110"}]'
+	assert_equal "$(jq -c '.Ports["80/tcp"]' <<<"$ns")" '[{"HostIp":"","HostPort":"28110"}]'
 	assert_equal "$(jq -r '.Networks | keys | join(",")' <<<"$ns")" "selkie"
 	assert_equal "$(jq -r .Networks.selkie.IPAddress <<<"$ns")" "$ip"
 	assert_equal "$(jq -r .Networks.selkie.Gateway <<<"$ns")" "10.90.0.1"
@@ -363,7 +363,7 @@ http_get() {
 	assert_equal "$(ip4_of insp)" ""
 	assert_equal "$(net_test_db_query 'SELECT count(*) FROM net_attachments')" "0"
 	assert_equal "$(ctr_field insp '{{json .HostConfig.PortBindings}}')" \
-		'{"80/tcp":[{"HostIp":"","HostPort":"38110"}]}'
+		'{"80/tcp":[{"HostIp":"","HostPort":"28110"}]}'
 	run_selkie start insp
 	assert_match "$(ip4_of insp)" '^10\.90\.[0-9]+\.[0-9]+$'
 }
@@ -404,10 +404,10 @@ http_get() {
 @test "network reload puts back the port forwarding of a container after its rules were flushed" {
 	require_registry
 	require_root "iptables"
-	run_selkie run -d --name reloaded -p 38111:80 "$HTTPD"
+	run_selkie run -d --name reloaded -p 28111:80 "$HTTPD"
 	local id
 	id=$(ctr_field reloaded '{{.Id}}')
-	wait_until 10 curl -sf -m 2 http://127.0.0.1:38111/
+	wait_until 10 curl -sf -m 2 http://127.0.0.1:28111/
 	# Flush what the firewall has of this container (only its rules: other suites may share
 	# the chains), as `iptables -t nat -F` or a firewalld reload would.
 	local rule table
@@ -417,11 +417,11 @@ http_get() {
 			eval "iptables -w -t $table ${rule/#-A /-D }"
 		done < <(iptables -w -t $table -S | grep -F -- "$id")
 	done
-	run curl -s -m 3 http://127.0.0.1:38111/
+	run curl -s -m 3 http://127.0.0.1:28111/
 	assert_not_contains "$output" "hello from selkie httpd"
 	run_selkie network reload reloaded
 	assert_equal "$output" "$id"
-	run curl -s -m 5 http://127.0.0.1:38111/
+	run curl -s -m 5 http://127.0.0.1:28111/
 	assert_equal "$output" "hello from selkie httpd"
 	# --all, and a second reload does not duplicate the rules
 	local count
@@ -429,7 +429,7 @@ http_get() {
 	run_selkie network reload --all
 	assert_equal "$output" "$id"
 	assert_equal "$(iptables -w -t nat -S | grep -c -F -- "$id")" "$count"
-	run curl -s -m 5 http://127.0.0.1:38111/
+	run curl -s -m 5 http://127.0.0.1:28111/
 	assert_equal "$output" "hello from selkie httpd"
 }
 

@@ -2,7 +2,7 @@
 # Published ports: -p in all its forms (host:ctr, random, ip:host:ctr, ranges, udp), -P with
 # EXPOSE and --expose, where a published port answers (127.0.0.1, the host's own address,
 # another network namespace, another container), a host port already in use, `port`'s output,
-# and the classic web-server example. Ports used: 38200-38299 (8080 is taken on CI hosts).
+# and the classic web-server example. Ports used: 28200-28299 (8080 is taken on CI hosts).
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -105,17 +105,17 @@ ids_left() {
 @test "-p HOST:CTR answers on 127.0.0.1 and on the host's own address" {
 	require_registry
 	require_root "iptables port forwarding"
-	run_selkie run -d --name web -p 38201:80 "$HTTPD"
-	fetch_ok http://127.0.0.1:38201/
-	fetch_ok "http://$(host_address):38201/"
-	fetch_ok http://localhost:38201/
+	run_selkie run -d --name web -p 28201:80 "$HTTPD"
+	fetch_ok http://127.0.0.1:28201/
+	fetch_ok "http://$(host_address):28201/"
+	fetch_ok http://localhost:28201/
 	run_selkie port web
-	assert_equal "$output" "80/tcp -> 0.0.0.0:38201"
+	assert_equal "$output" "80/tcp -> 0.0.0.0:28201"
 	run_selkie ps --format '{{.Names}} {{.Ports}}'
-	assert_equal "$output" "web 0.0.0.0:38201->80/tcp"
+	assert_equal "$output" "web 0.0.0.0:28201->80/tcp"
 	# gone with the container
 	run_selkie rm -f -t 0 web
-	fetch http://127.0.0.1:38201/
+	fetch http://127.0.0.1:28201/
 	assert_not_contains "$output" "$HELLO"
 	[[ $status -ne 0 ]]
 }
@@ -125,8 +125,8 @@ ids_left() {
 	require_root "ip netns add"
 	local addr
 	addr=$(host_address)
-	run_selkie run -d --name web -p 38202:80 "$HTTPD"
-	fetch_ok http://127.0.0.1:38202/
+	run_selkie run -d --name web -p 28202:80 "$HTTPD"
+	fetch_ok http://127.0.0.1:28202/
 	# a namespace of the test's own, wired to the host by a veth pair
 	NETNS_NAME=selkie-t320-$$
 	HOST_VETH=sk320ns
@@ -138,18 +138,18 @@ ids_left() {
 	ip -n "$NETNS_NAME" link set eth0 up
 	ip -n "$NETNS_NAME" link set lo up
 	ip -n "$NETNS_NAME" route add default via 198.51.100.1
-	run ip netns exec "$NETNS_NAME" curl -sS -m 5 http://198.51.100.1:38202/
+	run ip netns exec "$NETNS_NAME" curl -sS -m 5 http://198.51.100.1:28202/
 	assert_equal "$output" "$HELLO"
-	run ip netns exec "$NETNS_NAME" curl -sS -m 5 "http://$addr:38202/"
+	run ip netns exec "$NETNS_NAME" curl -sS -m 5 "http://$addr:28202/"
 	assert_equal "$output" "$HELLO"
 	# another container, on the default network and on a user network, through the host's address
-	run_selkie run --rm "$BUSYBOX" timeout 10 wget -qO- "http://$addr:38202/"
+	run_selkie run --rm "$BUSYBOX" timeout 10 wget -qO- "http://$addr:28202/"
 	assert_equal "$output" "$HELLO"
 	run_selkie network create --subnet 10.132.1.0/24 --interface-name "sk${BATS_TEST_NUMBER}other" other
-	run_selkie run --rm --network other "$BUSYBOX" timeout 10 wget -qO- "http://$addr:38202/"
+	run_selkie run --rm --network other "$BUSYBOX" timeout 10 wget -qO- "http://$addr:28202/"
 	assert_equal "$output" "$HELLO"
 	# and the container itself through the host (hairpin)
-	run_selkie exec web timeout 10 wget -qO- "http://$addr:38202/"
+	run_selkie exec web timeout 10 wget -qO- "http://$addr:28202/"
 	assert_equal "$output" "$HELLO"
 }
 
@@ -182,38 +182,38 @@ ids_left() {
 	require_root "iptables port forwarding"
 	local addr
 	addr=$(host_address)
-	run_selkie run -d --name lo -p 127.0.0.1:38203:80 -p 127.0.0.1::80 "$HTTPD"
-	fetch_ok http://127.0.0.1:38203/
-	fetch "http://$addr:38203/"
+	run_selkie run -d --name lo -p 127.0.0.1:28203:80 -p 127.0.0.1::80 "$HTTPD"
+	fetch_ok http://127.0.0.1:28203/
+	fetch "http://$addr:28203/"
 	assert_not_contains "$output" "$HELLO"
 	run_selkie port lo
-	assert_contains "$output" "80/tcp -> 127.0.0.1:38203"
+	assert_contains "$output" "80/tcp -> 127.0.0.1:28203"
 	assert_equal "${#lines[@]}" 2
 	assert_match "${lines[1]}" '^80/tcp -> 127\.0\.0\.1:[0-9]+$'
 	local other
-	other=$(grep -v ':38203$' <<<"$output" | sed 's/.*://')
+	other=$(grep -v ':28203$' <<<"$output" | sed 's/.*://')
 	fetch_ok "http://127.0.0.1:$other/"
-	run_selkie run -d --name onaddr -p "$addr:38204:80" "$HTTPD"
-	fetch_ok "http://$addr:38204/"
-	fetch http://127.0.0.1:38204/
+	run_selkie run -d --name onaddr -p "$addr:28204:80" "$HTTPD"
+	fetch_ok "http://$addr:28204/"
+	fetch http://127.0.0.1:28204/
 	assert_not_contains "$output" "$HELLO"
 }
 
 @test "a range of ports -p H1-H2:C1-C2 publishes each pair" {
 	require_registry
 	require_root "iptables port forwarding"
-	run_selkie run -d --name ranged -p 38210-38212:8000-8002 "$HTTPD" sh -c \
+	run_selkie run -d --name ranged -p 28210-28212:8000-8002 "$HTTPD" sh -c \
 		'for p in 8000 8001 8002; do httpd -p $p -h /www; done; exec sleep 1000'
 	run_selkie port ranged
-	assert_equal "$output" $'8000/tcp -> 0.0.0.0:38210\n8001/tcp -> 0.0.0.0:38211\n8002/tcp -> 0.0.0.0:38212'
+	assert_equal "$output" $'8000/tcp -> 0.0.0.0:28210\n8001/tcp -> 0.0.0.0:28211\n8002/tcp -> 0.0.0.0:28212'
 	local p
-	for p in 38210 38211 38212; do
+	for p in 28210 28211 28212; do
 		fetch_ok "http://127.0.0.1:$p/"
 	done
 	run_selkie port ranged 8001
-	assert_equal "$output" "0.0.0.0:38211"
+	assert_equal "$output" "0.0.0.0:28211"
 	# sizes that differ are an error, and nothing is created
-	run_selkie 125 run -d --name badrange -p 38213-38215:8000-8001 "$HTTPD"
+	run_selkie 125 run -d --name badrange -p 28213-28215:8000-8001 "$HTTPD"
 	assert_match "$output" "^Error: .*port ranges have different lengths"
 	run_selkie ps -a --format '{{.Names}}'
 	assert_equal "$output" "ranged"
@@ -222,19 +222,19 @@ ids_left() {
 @test "udp ports are published" {
 	require_registry
 	require_root "iptables port forwarding"
-	run_selkie run -d --name udp -p 38220:5353/udp "$BUSYBOX" sleep 1000
+	run_selkie run -d --name udp -p 28220:5353/udp "$BUSYBOX" sleep 1000
 	run_selkie port udp
-	assert_equal "$output" "5353/udp -> 0.0.0.0:38220"
+	assert_equal "$output" "5353/udp -> 0.0.0.0:28220"
 	# Debian's busybox has no UDP server: the datagrams are counted by the container's
 	# kernel (InDatagrams + NoPorts of /proc/net/snmp) when they reach its namespace.
 	local before after i
 	before=$(udp_received udp)
 	for i in 1 2 3; do
-		/usr/bin/python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"over udp\n", ("127.0.0.1", 38220))'
+		/usr/bin/python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"over udp\n", ("127.0.0.1", 28220))'
 	done
 	after=$(udp_received udp)
 	assert_equal "$((after - before))" 3
-	run_selkie 125 run -d --name udpbad -p 38221:5353/xdp "$BUSYBOX" true
+	run_selkie 125 run -d --name udpbad -p 28221:5353/xdp "$BUSYBOX" true
 	assert_match "$output" "^Error: .*xdp"
 }
 
@@ -266,10 +266,10 @@ udp_received() {
 @test "a host port in use fails with podman's error, exit 125, and leaves nothing running or half-made" {
 	require_registry
 	require_root "iptables port forwarding"
-	listen_tcp 38230
-	run_selkie 125 run -d --name busy -p 38230:80 "$HTTPD"
+	listen_tcp 28230
+	run_selkie 125 run -d --name busy -p 28230:80 "$HTTPD"
 	assert_equal "${#lines[@]}" 1
-	assert_match "$output" "^Error: .*cannot listen on the TCP port: listen tcp4 :38230: bind: address already in use$"
+	assert_match "$output" "^Error: .*cannot listen on the TCP port: listen tcp4 :28230: bind: address already in use$"
 	run_selkie ps --format '{{.Names}}'
 	assert_equal "$output" ""
 	local id
@@ -282,54 +282,54 @@ udp_received() {
 	assert_equal "$(net_test_db_query 'SELECT count(*) FROM net_attachments')" "0"
 	assert_equal "$(ls "$SELKIE_TEST_RUNROOT/netns")" ""
 	# the listener still has its port
-	port_taken tcp 38230
+	port_taken tcp 28230
 	# a port held by another container, and a udp port in use
-	run_selkie run -d --name holder -p 38231:80 "$HTTPD"
-	run_selkie 125 run -d --name second -p 38231:80 "$HTTPD"
-	assert_match "$output" "^Error: .*listen tcp4 :38231: bind: address already in use$"
-	fetch_ok http://127.0.0.1:38231/
-	listen_udp 38232
-	run_selkie 125 run -d --name busyudp -p 38232:53/udp "$BUSYBOX" sleep 1000
-	assert_match "$output" "^Error: .*cannot listen on the UDP port: listen udp4 :38232: bind: address already in use$"
+	run_selkie run -d --name holder -p 28231:80 "$HTTPD"
+	run_selkie 125 run -d --name second -p 28231:80 "$HTTPD"
+	assert_match "$output" "^Error: .*listen tcp4 :28231: bind: address already in use$"
+	fetch_ok http://127.0.0.1:28231/
+	listen_udp 28232
+	run_selkie 125 run -d --name busyudp -p 28232:53/udp "$BUSYBOX" sleep 1000
+	assert_match "$output" "^Error: .*cannot listen on the UDP port: listen udp4 :28232: bind: address already in use$"
 	run_selkie ps --format '{{.Names}}'
 	assert_equal "$output" "holder"
 	assert_equal "$(net_test_db_query 'SELECT count(*) FROM net_attachments')" "1"
 	# once the port is free, the same container starts
 	kill "${LISTENER_PIDS[0]}"
 	wait "${LISTENER_PIDS[0]}" 2>/dev/null || true
-	wait_until 5 eval '! port_taken tcp 38230'
+	wait_until 5 eval '! port_taken tcp 28230'
 	run_selkie start busy
-	fetch_ok http://127.0.0.1:38230/
+	fetch_ok http://127.0.0.1:28230/
 }
 
 @test "port prints podman's formats" {
 	require_registry
 	require_root "iptables port forwarding"
-	run_selkie run -d --name fmt -p 38240:80 -p 127.0.0.1:38241:81/udp "$HTTPD"
+	run_selkie run -d --name fmt -p 28240:80 -p 127.0.0.1:28241:81/udp "$HTTPD"
 	local id
 	id=$(ctr_field fmt '{{.Id}}')
 	run_selkie port fmt
-	assert_equal "$output" $'80/tcp -> 0.0.0.0:38240\n81/udp -> 127.0.0.1:38241'
+	assert_equal "$output" $'80/tcp -> 0.0.0.0:28240\n81/udp -> 127.0.0.1:28241'
 	run_selkie port fmt 80
-	assert_equal "$output" "0.0.0.0:38240"
+	assert_equal "$output" "0.0.0.0:28240"
 	run_selkie port fmt 80/tcp
-	assert_equal "$output" "0.0.0.0:38240"
+	assert_equal "$output" "0.0.0.0:28240"
 	run_selkie port fmt 81/udp
-	assert_equal "$output" "127.0.0.1:38241"
+	assert_equal "$output" "127.0.0.1:28241"
 	run_selkie port "${id:0:12}" 80
-	assert_equal "$output" "0.0.0.0:38240"
+	assert_equal "$output" "0.0.0.0:28240"
 	run_selkie 125 port fmt 82
 	assert_equal "$output" 'Error: failed to find published port "82"'
 	run_selkie 125 port fmt 81/tcp
 	assert_equal "$output" 'Error: failed to find published port "81/tcp"'
-	run_selkie run -d --name fmt2 -p 38242:80 "$HTTPD"
+	run_selkie run -d --name fmt2 -p 28242:80 "$HTTPD"
 	local id2
 	id2=$(ctr_field fmt2 '{{.Id}}')
 	run_selkie port -l
-	assert_equal "$output" "80/tcp -> 0.0.0.0:38242"
+	assert_equal "$output" "80/tcp -> 0.0.0.0:28242"
 	run_selkie port --all
-	assert_equal "$(sort <<<"$output")" "$(printf '%s\t%s\n' "${id:0:12}" "80/tcp -> 0.0.0.0:38240" \
-		"${id:0:12}" "81/udp -> 127.0.0.1:38241" "${id2:0:12}" "80/tcp -> 0.0.0.0:38242" | sort)"
+	assert_equal "$(sort <<<"$output")" "$(printf '%s\t%s\n' "${id:0:12}" "80/tcp -> 0.0.0.0:28240" \
+		"${id:0:12}" "81/udp -> 127.0.0.1:28241" "${id2:0:12}" "80/tcp -> 0.0.0.0:28242" | sort)"
 	run_selkie 125 port nosuchctr
 	assert_match "$output" "^Error: .*nosuchctr"
 	run_selkie 125 port
@@ -342,24 +342,24 @@ udp_received() {
 	local dir=$BATS_TEST_TMPDIR/site
 	mkdir -p "$dir"
 	echo "<h1>selkie web example</h1>" >"$dir/index.html"
-	run_selkie run -d --name site -p 38250:80 -v "$dir:/www:Z" "$HTTPD"
-	wait_until 10 curl -sf -m 2 http://127.0.0.1:38250/
-	fetch http://127.0.0.1:38250/
+	run_selkie run -d --name site -p 28250:80 -v "$dir:/www:Z" "$HTTPD"
+	wait_until 10 curl -sf -m 2 http://127.0.0.1:28250/
+	fetch http://127.0.0.1:28250/
 	assert_equal "$output" "<h1>selkie web example</h1>"
-	run curl -sS -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:38250/index.html
+	run curl -sS -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:28250/index.html
 	assert_equal "$output" "200"
-	run curl -sS -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:38250/missing.html
+	run curl -sS -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:28250/missing.html
 	assert_equal "$output" "404"
 	# the host's edits are served at once
 	echo "changed on the host" >"$dir/index.html"
-	fetch http://127.0.0.1:38250/
+	fetch http://127.0.0.1:28250/
 	assert_equal "$output" "changed on the host"
 }
 
 @test "bad -p values are refused before anything is created" {
 	require_registry
 	local bad
-	for bad in 99999:80 38260:0 abc 38260:80/sctpx 1.2.3:38260:80 38260-38250:80-90; do
+	for bad in 99999:80 28260:0 abc 28260:80/sctpx 1.2.3:28260:80 28260-28250:80-90; do
 		run_selkie 125 run -d -p "$bad" "$HTTPD"
 		assert_match "$output" "^Error: "
 		assert_equal "${#lines[@]}" 1

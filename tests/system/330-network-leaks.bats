@@ -84,7 +84,7 @@ run_duration() {
 	local t0 t1
 	t0=$(date +%s%N)
 	"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
-		run -d --name timing -p 38309:80 "$HTTPD" >/dev/null
+		run -d --name timing -p 28309:80 "$HTTPD" >/dev/null
 	t1=$(date +%s%N)
 	"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
 		rm -f -t 0 timing >/dev/null
@@ -97,17 +97,17 @@ run_duration() {
 	local cycles=${SELKIE_LEAK_CYCLES:-1000} i
 	# One cycle first: what the first container of a host makes for good (selkie's chains
 	# and their jumps, the default network's file) is not a leak.
-	run_selkie create --name leak -p 38300:80 "$HTTPD"
+	run_selkie create --name leak -p 28300:80 "$HTTPD"
 	run_selkie start leak
-	wait_until 10 curl -sf -m 2 http://127.0.0.1:38300/
+	wait_until 10 curl -sf -m 2 http://127.0.0.1:28300/
 	run_selkie rm -f -t 0 leak
 	snapshot
 	for ((i = 1; i <= cycles; i++)); do
-		run_selkie create --name leak -p 38300:80 "$HTTPD"
+		run_selkie create --name leak -p 28300:80 "$HTTPD"
 		run_selkie start leak
 		# every 100th cycle, the port answers (the others are as fast as they can be)
 		if ((i % 100 == 0)); then
-			wait_until 10 curl -sf -m 2 http://127.0.0.1:38300/
+			wait_until 10 curl -sf -m 2 http://127.0.0.1:28300/
 			echo "# cycle $i: $(own_counts | tr '\n' ' ')$(host_counts | tr '\n' ' ')" >&3
 		fi
 		run_selkie rm -f -t 0 leak
@@ -116,7 +116,7 @@ run_duration() {
 	run_selkie ps -a -q
 	assert_equal "$output" ""
 	# and the port is free for anyone
-	run ss -Htln "sport = :38300"
+	run ss -Htln "sport = :28300"
 	assert_equal "$output" ""
 }
 
@@ -124,8 +124,8 @@ run_duration() {
 	require_registry
 	require_root "CNI bridge networking and iptables"
 	# warm-up, as above
-	run_selkie run -d --name warm -p 38310:80 "$HTTPD"
-	wait_until 10 curl -sf -m 2 http://127.0.0.1:38310/
+	run_selkie run -d --name warm -p 28310:80 "$HTTPD"
+	wait_until 10 curl -sf -m 2 http://127.0.0.1:28310/
 	run_selkie rm -f -t 0 warm
 	local ms delay pid n
 	# Kill at 20 points spread over the time a start takes on this machine (and build).
@@ -135,7 +135,7 @@ run_duration() {
 	for ((n = 1; n <= 20; n++)); do
 		delay=$(awk -v ms="$ms" -v n="$n" 'BEGIN { printf "%.3f", ms * n / 18 / 1000 }')
 		"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
-			run -d --name "killed$n" -p "$((38310 + n)):80" "$HTTPD" >/dev/null 2>&1 3>&- &
+			run -d --name "killed$n" -p "$((28310 + n)):80" "$HTTPD" >/dev/null 2>&1 3>&- &
 		pid=$!
 		sleep "$delay"
 		kill -9 "$pid" 2>/dev/null || true
@@ -150,11 +150,11 @@ run_duration() {
 	assert_counts_back
 	# every port is free again and works for a new container
 	for ((n = 1; n <= 20; n++)); do
-		run ss -Htln "sport = :$((38310 + n))"
+		run ss -Htln "sport = :$((28310 + n))"
 		assert_equal "$output" ""
 	done
-	run_selkie run -d --name after -p 38311:80 "$HTTPD"
-	wait_until 10 curl -sf -m 2 http://127.0.0.1:38311/
+	run_selkie run -d --name after -p 28311:80 "$HTTPD"
+	wait_until 10 curl -sf -m 2 http://127.0.0.1:28311/
 	run_selkie rm -f -t 0 after
 	assert_counts_back
 }
@@ -166,7 +166,7 @@ run_duration() {
 	ms=$(run_duration)
 	for ((n = 1; n <= 6; n++)); do
 		delay=$(awk -v ms="$ms" -v n="$n" 'BEGIN { printf "%.3f", ms * n / 6 / 1000 }')
-		run_selkie create --name again$n -p "$((38330 + n)):80" "$HTTPD"
+		run_selkie create --name again$n -p "$((28330 + n)):80" "$HTTPD"
 		"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
 			start "again$n" >/dev/null 2>&1 3>&- &
 		pid=$!
@@ -176,7 +176,7 @@ run_duration() {
 		# whatever state it was left in, stop + start brings it up with its port
 		run_selkie stop -t 0 "again$n"
 		run_selkie start "again$n"
-		wait_until 10 curl -sf -m 2 "http://127.0.0.1:$((38330 + n))/"
+		wait_until 10 curl -sf -m 2 "http://127.0.0.1:$((28330 + n))/"
 		run_selkie exec "again$n" ip -4 -o addr show eth0
 		assert_match "$output" "inet 10\.90\."
 	done

@@ -283,7 +283,7 @@ fb"
 @test "a port published on the pod reaches the web server in it" {
 	require_registry
 	run_selkie pull -q "$HTTPD"
-	local port=$((20000 + RANDOM % 20000))
+	local port=$((20000 + RANDOM % 10000)) # below the ephemeral range (32768-)
 	run_selkie pod create --name pod-web -p "$port:80"
 	run_selkie run -d --pod pod-web "$HTTPD"
 	wait_until 10 curl -sf --max-time 1 "http://127.0.0.1:$port/"
