@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +56,20 @@ static int bridge_lock_take(const struct net_network *n, bool exclusive)
 	_cleanup_free_ char *path = xasprintf("%s/%s.lock", NET_IPAM_CLAIM_ROOT, n->interface);
 	int fd = lock_file_take(path, exclusive, false);
 	return fd >= 0 ? fd : -1;
+}
+
+struct fw_job {
+	const char *dir;
+	struct net_fw_ctr f;
+	int r;
+	struct sk_error *err;
+};
+
+static void *fw_thread(void *arg)
+{
+	struct fw_job *j = arg;
+	j->r = net_fw_add(j->dir, &j->f, &j->err);
+	return NULL;
 }
 
 /* One network's part of a setup: what reserve found, for plug to finish. */
@@ -124,14 +139,11 @@ static int plug_one(const struct net_env *e, const struct net_ctr *c, struct set
 		.cache_dir = cache,
 	};
 	struct net_cni_result res = { 0 };
-	/* shared: other starts may add to the bridge at once, but none may delete it meanwhile */
-	int bridge_lock = bridge_lock_take(n, false);
-	int r = net_cni_add(n, &a, &res, err);
-	if (bridge_lock >= 0)
-		close(bridge_lock);
 	_cleanup_free_ char *fw_dir = firewall_dir(e);
-	if (r >= 0 && streq(n->driver, "bridge")) {
-		struct net_fw_ctr f = {
+	/* The rules need only the address: they go in while the plugins make the interface. */
+	struct fw_job fj = {
+		.dir = fw_dir,
+		.f = {
 			.container_id = c->id,
 			.network = n->name,
 			.ip = it->lease.ip,
@@ -140,9 +152,27 @@ static int plug_one(const struct net_env *e, const struct net_ctr *c, struct set
 			.masquerade = !n->internal,
 			.ports = it->with_ports ? c->ports : NULL,
 			.n_ports = it->with_ports ? c->n_ports : 0,
-		};
-		r = net_fw_add(fw_dir, &f, err);
+		},
+	};
+	bool want_fw = streq(n->driver, "bridge");
+	pthread_t fw_th;
+	bool threaded = want_fw && pthread_create(&fw_th, NULL, fw_thread, &fj) == 0;
+	if (want_fw && !threaded)
+		fw_thread(&fj);
+	/* shared: other starts may add to the bridge at once, but none may delete it meanwhile */
+	int bridge_lock = bridge_lock_take(n, false);
+	int r = net_cni_add(n, &a, &res, err);
+	if (bridge_lock >= 0)
+		close(bridge_lock);
+	if (threaded)
+		pthread_join(fw_th, NULL);
+	if (want_fw && r >= 0 && fj.r < 0) {
+		r = fj.r;
+		*err = TAKE_PTR(fj.err);
 	}
+	sk_error_free(fj.err);
+	if (r >= 0 && want_fw && fj.f.n_ports)
+		net_fw_localnet_enable(n->interface); /* the bridge exists now */
 	if (r >= 0) {
 		struct state_net_attachment upd = {
 			.container_id = (char *)c->id,

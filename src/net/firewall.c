@@ -155,7 +155,7 @@ static char *rules_path(const char *dir, const char *network, const char *ctr)
 	return xasprintf("%s/%s-%s.rules", dir, network, ctr);
 }
 
-static void route_localnet(const char *bridge)
+void net_fw_localnet_enable(const char *bridge)
 {
 	if (!bridge || strchr(bridge, '/'))
 		return;
@@ -193,7 +193,7 @@ int net_fw_add(const char *state_dir, const struct net_fw_ctr *f, struct sk_erro
 				     errout && errout[0] ? errout : "failed");
 	}
 	if (f->n_ports)
-		route_localnet(f->bridge);
+		net_fw_localnet_enable(f->bridge);
 	return 0;
 }
 

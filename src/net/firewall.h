@@ -49,3 +49,5 @@ int net_fw_check(const char *state_dir, const char *network, const char *contain
 		 struct sk_error **err);
 /* Make selkie's chains and the jumps to them where missing (after a flush). */
 int net_fw_setup_chains(struct sk_error **err);
+/* 127.0.0.1:PORT reaches containers behind bridge (route_localnet); once it exists. */
+void net_fw_localnet_enable(const char *bridge);
