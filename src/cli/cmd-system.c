@@ -9,6 +9,7 @@
 #include "cli/format-template.h"
 #include "cli/output.h"
 #include "config/registries-conf.h"
+#include "config/userns.h"
 #include "image/manifest.h"
 #include "oci/runtime-pick.h"
 #include "state/images.h"
@@ -75,7 +76,7 @@ static int host_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err)
 			 hostname, "cgroupVersion", oci_cgroup_version_string(cg), "cpus",
 			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "memTotal",
 			 (json_int_t)si.totalram * si.mem_unit, "memFree",
-			 (json_int_t)si.freeram * si.mem_unit, "rootless", ctx->paths.rootless,
+			 (json_int_t)si.freeram * si.mem_unit, "rootless", config_userns_rootless(),
 			 "ociRuntime", runtime);
 	return 0;
 }

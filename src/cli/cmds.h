@@ -190,6 +190,8 @@ struct system_prune_opts {
 	bool volumes;
 	char **filters;
 };
+int cmd_unshare(struct cli_ctx *ctx, void *opts, int argc, char **argv);
+int cmd_system_migrate(struct cli_ctx *ctx, void *opts, int argc, char **argv);
 int cmd_system_prune(struct cli_ctx *ctx, void *opts, int argc, char **argv);
 
 struct system_reset_opts {

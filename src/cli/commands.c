@@ -509,6 +509,15 @@ static const struct cli_command system_commands[] = {
 			 "build of selkie.",
 	  .options = info_options,
 	  .opts_size = sizeof(struct info_opts) },
+	{ .name = "migrate",
+	  .handler = cmd_system_migrate,
+	  .min_args = 0,
+	  .max_args = 0,
+	  .usage = "[options]",
+	  .summary = "Migrate containers",
+	  .description = "Rootless: stop the running containers and the process holding the user "
+			 "namespace, so the next command makes a new namespace from the current "
+			 "/etc/subuid and /etc/subgid ranges." },
 	{ .name = "prune",
 	  .handler = cmd_system_prune,
 	  .min_args = 0,
@@ -750,6 +759,16 @@ static const struct cli_command root_commands[] = {
 	  .usage = "[command]",
 	  .subcommands = system_commands },
 	{ .name = "tag", CMD_TAG },
+	{ .name = "unshare",
+	  .handler = cmd_unshare,
+	  .min_args = 0,
+	  .max_args = -1,
+	  .flags = CLI_CMD_STOP_AT_ARG,
+	  .usage = "[options] [COMMAND [ARG...]]",
+	  .summary = "Run a command in a modified user namespace",
+	  .description = "Runs a command in the user and mount namespaces selkie uses as an "
+			 "ordinary user (by default the user's shell): there the user is root, "
+			 "the subordinate IDs are mapped and the store's mounts are visible." },
 	{ .name = "untag", CMD_UNTAG },
 	{ .name = "version",
 	  .handler = cmd_version,

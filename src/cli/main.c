@@ -9,6 +9,7 @@
 #include "cli/context.h"
 #include "cli/help.h"
 #include "cli/options.h"
+#include "config/userns.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -87,6 +88,13 @@ static int dispatch(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	ctx->cmd = cmd;
 	ctx->cmd_path = strbuf_detach(&path, NULL);
+	/* Rootless: into the user's namespace before anything (setns wants a single thread). */
+	const struct cli_command *impl = cmd->same_as ? cmd->same_as : cmd;
+	if (impl->handler && !(impl->flags & CLI_CMD_NO_STORE)) {
+		_cleanup_error_ struct sk_error *err = NULL;
+		if (config_userns_enter(&err) < 0)
+			return cli_fail(err);
+	}
 	if (!cmd->handler && !cmd->same_as) {
 		/* A group: --help is fine, anything else is a missing sub-command. */
 		rc = run_command(ctx, cmd, argc - i + 1, argv + i - 1);
@@ -106,6 +114,8 @@ out:
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && streq(argv[1], CONFIG_USERNS_HOLDER_CMD))
+		return config_userns_holder_main(argc, argv);
 	struct cli_ctx ctx = { .stdout_is_tty = isatty(STDOUT_FILENO) };
 	_cleanup_error_ struct sk_error *err = NULL;
 	signal(SIGPIPE, SIG_IGN);

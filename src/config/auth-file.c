@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config/paths.h"
+#include "config/userns.h"
 #include "util/base64.h"
 #include "util/fs.h"
 #include "util/json-util.h"
@@ -26,7 +27,7 @@ char *config_auth_file_primary(const char *authfile)
 	const char *rt = getenv("XDG_RUNTIME_DIR");
 	if (!isempty(rt))
 		return path_join(rt, "containers/auth.json");
-	return xasprintf("/run/containers/%u/auth.json", (unsigned)getuid());
+	return xasprintf("/run/containers/%u/auth.json", (unsigned)config_userns_host_uid());
 }
 
 char **config_auth_file_paths(const char *authfile)

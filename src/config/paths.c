@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/userns.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
 
@@ -15,7 +16,7 @@ char *config_home_dir(void)
 	const char *h = getenv("HOME");
 	if (!isempty(h))
 		return xstrdup(h);
-	struct passwd *pw = getpwuid(geteuid());
+	struct passwd *pw = getpwuid(config_userns_host_uid());
 	return xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
 }
 
@@ -26,15 +27,6 @@ static char *user_data_home(void)
 		return path_join(x, "selkie");
 	_cleanup_free_ char *home = config_home_dir();
 	return path_join(home, ".local/share/selkie");
-}
-
-static char *user_run_root(void)
-{
-	const char *x = getenv("XDG_RUNTIME_DIR");
-	if (!isempty(x))
-		return path_join(x, "selkie");
-	/* No session runtime dir (su, cron, CI): a per-user directory in /tmp, as podman does. */
-	return xasprintf("/tmp/selkie-run-%u", (unsigned)geteuid());
 }
 
 static char *user_config_home(void)
@@ -49,7 +41,7 @@ static char *user_config_home(void)
 int config_paths_resolve(const char *root, const char *runroot, struct config_paths *ret,
 			 struct sk_error **err)
 {
-	struct config_paths p = { .rootless = geteuid() != 0 };
+	struct config_paths p = { .rootless = config_userns_rootless() };
 	if (isempty(root))
 		root = getenv("SELKIE_ROOT");
 	if (isempty(runroot))
@@ -61,7 +53,7 @@ int config_paths_resolve(const char *root, const char *runroot, struct config_pa
 	if (!isempty(runroot))
 		p.run_root = xstrdup(runroot);
 	else
-		p.run_root = p.rootless ? user_run_root() : xstrdup("/run/selkie");
+		p.run_root = p.rootless ? config_userns_runtime_dir() : xstrdup("/run/selkie");
 	p.config_home = p.rootless ? user_config_home() : xstrdup("/etc/containers");
 	if (p.graph_root[0] != '/' || p.run_root[0] != '/') {
 		config_paths_release(&p);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config/paths.h"
+#include "config/userns.h"
 #include "util/fs.h"
 #include "util/json-util.h"
 #include "util/refname.h"
@@ -594,7 +595,7 @@ static int dropins_apply(struct config_registries *conf, const char *dir, struct
 
 static char *default_aliases_path(const char *home)
 {
-	if (geteuid() == 0)
+	if (!config_userns_rootless())
 		return xstrdup("/var/cache/" SHORT_NAME_ALIASES_FILE);
 	const char *cache = getenv("XDG_CACHE_HOME");
 	if (!isempty(cache))

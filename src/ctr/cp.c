@@ -4,6 +4,7 @@
  * rules), then stream a tar from one side into the other. A copy between two trees runs the
  * tar writer in a thread feeding a pipe that this thread extracts from.
  */
+#include "config/userns.h"
 #include "ctr/cp.h"
 
 #include <ctype.h>
@@ -438,7 +439,7 @@ static int extract_opts(const struct side *dst, const char *dir, const struct ct
 	};
 	if (dst->end->ctr) {
 		eo->chown = !o->archive;
-		eo->devices = geteuid() == 0;
+		eo->devices = !config_userns_rootless();
 		return 0;
 	}
 	int fd = safe_path_open(dst->root_fd, dir, O_PATH | O_DIRECTORY, 0);

@@ -24,6 +24,7 @@
 #include "util/digest.h"
 #include "util/fs.h"
 #include "util/json-util.h"
+#include "util/log.h"
 #include "util/strv.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -129,6 +130,26 @@ static int finish(struct ctr_ctx *x, struct state_container *c, const json_t *mo
 	return r;
 }
 
+/* Rootless without a delegated cgroup there is nowhere to apply limits: say so, as podman
+ * does, and run without them (start leaves them out of the spec). */
+static void warn_ignored_limits(const struct ctr_ctx *x, const struct ctr_create_opts *o)
+{
+	if (!x->store->rootless)
+		return;
+	if (!o->memory && !o->memory_swap && !o->memory_reservation && !o->cpus && !o->cpu_shares &&
+	    !o->cpu_period && !o->cpu_quota && !o->cpuset_cpus && !o->cpuset_mems && !o->pids_limit)
+		return;
+	_cleanup_free_ char *delegated = oci_cgroup_rootless_parent();
+	if (delegated)
+		return;
+	if (oci_cgroup_layout_detect() == OCI_CGROUP_V2)
+		log_warn("Resource limits are ignored: no cgroup v2 subtree is delegated to this "
+			 "user (systemd's user@.service with Delegate=yes)");
+	else
+		log_warn("Resource limits are not supported and ignored on cgroups V1 rootless "
+			 "systems");
+}
+
 static int record_build(struct ctr_ctx *x, const struct ctr_create_opts *o, const char *image,
 			char *const *command, const struct state_image *img, const char *id,
 			struct state_container **ret, struct sk_error **err)
@@ -144,6 +165,7 @@ static int record_build(struct ctr_ctx *x, const struct ctr_create_opts *o, cons
 		r = ctr_networks_resolve(x, doc, err);
 	if (r < 0)
 		return r;
+	warn_ignored_limits(x, o);
 	struct oci_runtime_info rt = { 0 };
 	r = oci_runtime_find(x->runtime, &rt, err);
 	if (r < 0)

@@ -185,7 +185,8 @@ int ctr_spec_build(const json_t *doc, const struct ctr_start_resolved *rs, json_
 		.cgroups_path = rs->cgroups_path,
 	};
 	memcpy(s.ns, rs->ns, sizeof(s.ns));
-	resources_fill(host, &s.resources);
+	if (!rs->no_cgroups)
+		resources_fill(host, &s.resources);
 	r = oci_spec_build(&s, ret, err);
 	scratch_release(&sc);
 	return r;

@@ -25,6 +25,7 @@ struct ctr_start_resolved {
 	size_t n_mounts;
 	struct oci_ns ns[_OCI_NS_TYPE_MAX];
 	const char *cgroups_path;
+	bool no_cgroups;  /* rootless without a delegated cgroup: no limits in the spec */
 	char **args;	  /* NULL: the document's Entrypoint + Cmd (an --init wrapper sets it) */
 	char *netns_path; /* the namespace start made, owned */
 	/* namespaces joined from other containers (container:ID): /proc/<pid>/ns/<type>, owned */

@@ -22,6 +22,7 @@
 #include "monitor/monitor.h"
 #include "net/netns.h"
 #include "oci/cgroup-resources.h"
+#include "oci/runtime-pick.h"
 #include "state/images.h"
 #include "store/mount.h"
 #include "util/fs.h"
@@ -238,10 +239,12 @@ static int bundle_write(struct ctr_ctx *x, const struct state_container *c, cons
 	if (r >= 0)
 		r = ctr_init_wrap(x, doc, rs, err);
 	_cleanup_free_ char *cgpath = NULL;
-	if (r >= 0)
-		r = oci_cgroup_path_build(
-			sk_json_str(sk_json_path((json_t *)doc, "HostConfig"), "CgroupParent"),
-			c->id, &cgpath, err);
+	_cleanup_free_ char *cg_user = x->store->rootless ? oci_cgroup_rootless_parent() : NULL;
+	const char *cg_parent =
+		sk_json_str(sk_json_path((json_t *)doc, "HostConfig"), "CgroupParent");
+	rs->no_cgroups = x->store->rootless && !cg_user;
+	if (r >= 0 && !rs->no_cgroups)
+		r = oci_cgroup_path_build(cg_parent ? cg_parent : cg_user, c->id, &cgpath, err);
 	rs->cgroups_path = cgpath;
 	_cleanup_json_ json_t *spec = NULL;
 	if (r >= 0)

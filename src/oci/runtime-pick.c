@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "util/child.h"
 #include "util/fs.h"
@@ -97,4 +98,22 @@ void oci_runtime_info_release(struct oci_runtime_info *r)
 	free(r->version);
 	free(r->note);
 	*r = (struct oci_runtime_info){ 0 };
+}
+
+char *oci_cgroup_rootless_parent(void)
+{
+	if (oci_cgroup_layout_detect() != OCI_CGROUP_V2)
+		return NULL;
+	_cleanup_free_ char *text = NULL;
+	if (fs_read_file("/proc/self/cgroup", 65536, &text, NULL) < 0)
+		return NULL;
+	const char *line = strstr(text, "0::/");
+	if (!line || (line != text && line[-1] != '\n'))
+		return NULL;
+	_cleanup_free_ char *cg = xstrndup(line + 3, strcspn(line + 3, "\n"));
+	_cleanup_free_ char *dir = xasprintf("/sys/fs/cgroup%s", cg);
+	_cleanup_free_ char *procs = path_join(dir, "cgroup.subtree_control");
+	if (access(dir, W_OK) < 0 || access(procs, W_OK) < 0)
+		return NULL;
+	return TAKE_PTR(cg);
 }

@@ -28,3 +28,9 @@ int oci_runtime_pick(const char *wanted, struct oci_runtime_info *ret, struct sk
 /* The same without asking the runtime its version (version stays NULL): for every start. */
 int oci_runtime_find(const char *wanted, struct oci_runtime_info *ret, struct sk_error **err);
 void oci_runtime_info_release(struct oci_runtime_info *r);
+
+/* Rootless: the cgroup v2 directory the user may write (systemd's delegation), as a path
+ * below /sys/fs/cgroup ("/user.slice/.../user@1000.service/app.slice"), allocated; NULL on
+ * cgroup v1 or without delegation: rootless containers then get no cgroup and resource limits
+ * are ignored (podman's behaviour). */
+char *oci_cgroup_rootless_parent(void);
