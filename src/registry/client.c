@@ -10,6 +10,7 @@
 
 #include "config/paths.h"
 #include "request.h"
+#include "config/userns.h"
 #include "util/fs.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -29,7 +30,7 @@ char *registry_cert_dir_default(const char *registry)
 {
 	char *candidates[3] = { NULL };
 	size_t n = 0;
-	if (geteuid() != 0) {
+	if (config_userns_rootless()) {
 		_cleanup_free_ char *home = config_home_dir();
 		candidates[n++] = path_join(home, ".config/containers/certs.d");
 	}
