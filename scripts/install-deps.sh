@@ -11,6 +11,8 @@ packages=(
 	docker-registry skopeo busybox-static
 	# runtime programs
 	crun runc containernetworking-plugins iptables uidmap
+	# rootless: user-mode networking and the overlay fallback
+	passt fuse-overlayfs slirp4netns
 	# the reference implementation: interoperability tests and benchmarks compare with it
 	podman
 )

@@ -40,6 +40,7 @@ int cmd_pod_create(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		.labels = o->labels,
 		.add_host = o->add_host,
 		.dns = o->dns,
+		.userns = o->userns,
 		.create_command = cmd,
 	};
 	_cleanup_(state_pod_freep) struct state_pod *p = NULL;

@@ -18,6 +18,7 @@ struct pod_create_cli_opts {
 	char **labels;
 	char **add_host;
 	char **dns;
+	char *userns;
 };
 int cmd_pod_create(struct cli_ctx *ctx, void *opts, int argc, char **argv);
 

@@ -143,6 +143,13 @@
 		  0 },                                                                                 \
 		{ "expose", 0, CLI_OPT_STRV, O(st, c.expose), "Expose a port or a range of ports",     \
 		  NULL,	    0 },                                                                       \
+		{ "gidmap",                                                                            \
+		  0,                                                                                   \
+		  CLI_OPT_STRV,                                                                        \
+		  O(st, c.gidmap),                                                                     \
+		  "GID map to use for the user namespace",                                             \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
 		{ "group-add",                                                                         \
 		  0,                                                                                   \
 		  CLI_OPT_STRV,                                                                        \
@@ -430,6 +437,20 @@
 		  "exceeded, the container will be forcibly stopped via SIGKILL.",                     \
 		  "10",                                                                                \
 		  0 },                                                                                 \
+		{ "subgidname",                                                                        \
+		  0,                                                                                   \
+		  CLI_OPT_STRING,                                                                      \
+		  O(st, c.subgidname),                                                                 \
+		  "Name of range listed in /etc/subgid for use in user namespace",                     \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
+		{ "subuidname",                                                                        \
+		  0,                                                                                   \
+		  CLI_OPT_STRING,                                                                      \
+		  O(st, c.subuidname),                                                                 \
+		  "Name of range listed in /etc/subuid for use in user namespace",                     \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
 		{ "sysctl", 0, CLI_OPT_STRV, O(st, c.sysctl), "Sysctl options", NULL, 0 },             \
 		{ "tmpfs",                                                                             \
 		  0,                                                                                   \
@@ -440,6 +461,14 @@
 		  0 },                                                                                 \
 		{ "tty", 't', CLI_OPT_BOOL, O(st, c.tty), "Allocate a pseudo-TTY for container",       \
 		  NULL,	 0 },                                                                          \
+		{ "uidmap",                                                                            \
+		  0,                                                                                   \
+		  CLI_OPT_STRV,                                                                        \
+		  O(st, c.uidmap),                                                                     \
+		  "UID map to use for the user namespace",                                             \
+		  NULL,                                                                                \
+		  0 },                                                                                 \
+		{ "userns", 0, CLI_OPT_STRING, O(st, c.userns), "User namespace to use", NULL, 0 },    \
 		{ "ulimit", 0, CLI_OPT_STRV, O(st, c.ulimit), "Ulimit options", NULL, 0 },             \
 		{ "user",                                                                              \
 		  'u',                                                                                 \

@@ -33,6 +33,8 @@ static const struct cli_option pod_create_options[] = {
 	  "Publish a container's port, or a range of ports, to the host (default [])", NULL, 0 },
 	{ "share", 0, CLI_OPT_STRING, O(pod_create_cli_opts, share),
 	  "A comma delimited list of kernel namespaces the pod will share", "\"ipc,net,uts\"", 0 },
+	{ "userns", 0, CLI_OPT_STRING, O(pod_create_cli_opts, userns),
+	  "User namespace to use for the pod's containers", NULL, 0 },
 	CLI_OPTIONS_END,
 };
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ctr/signal-name.h"
+#include "ctr/userns.h"
 #include "image/change.h"
 #include "image/commit.h"
 #include "image/inspect.h"
@@ -152,6 +153,15 @@ static int layer_write(struct commit *cm, struct sk_error **err)
 		.parent_fd = pfd,
 		.userxattr = s->rootless,
 	};
+	/* A container with a user namespace of its own: its files' owners as it sees them. */
+	_cleanup_json_ json_t *doc = sk_json_parse(cm->c->config, strlen(cm->c->config), NULL);
+	_cleanup_(ctr_userns_done) struct ctr_userns u = { 0 };
+	if (ctr_userns_load(doc, &u, err) < 0)
+		return sk_error_ret(*err);
+	if (u.n_uids > 0) {
+		d.idmap = ctr_userns_to_container;
+		d.idmap_data = &u;
+	}
 	struct store_diff_result res;
 	int r = store_layer_diff(&d, out, &res, err);
 	if (r < 0)

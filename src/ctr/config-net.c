@@ -12,8 +12,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "config/userns.h"
 #include "net/network.h"
 #include "net/ports.h"
+#include "net/slirp.h"
 #include "util/json-util.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -40,11 +42,16 @@ static bool mac_valid(const char *s)
 	return *s == '\0';
 }
 
+static bool is_user_mode(const char *s)
+{
+	return streq(s, "slirp4netns") || strncmp(s, "slirp4netns:", 12) == 0 ||
+	       streq(s, "pasta") || strncmp(s, "pasta:", 6) == 0;
+}
+
 static bool is_mode(const char *s)
 {
-	return streq(s, "host") || streq(s, "none") || streq(s, "private") ||
-	       streq(s, "slirp4netns") || streq(s, "pasta") || strncmp(s, "ns:", 3) == 0 ||
-	       strncmp(s, "container:", 10) == 0;
+	return streq(s, "host") || streq(s, "none") || streq(s, "private") || is_user_mode(s) ||
+	       strncmp(s, "ns:", 3) == 0 || strncmp(s, "container:", 10) == 0;
 }
 
 /* --network values → NetworkMode and the list of networks (empty for the modes). */
@@ -54,11 +61,21 @@ static int mode_build(const struct ctr_create_opts *o, json_t *host, json_t *pri
 	json_t *nets = json_array();
 	json_object_set_new(priv, "Networks", nets);
 	size_t n = strv_length(o->networks);
-	const char *first = n ? o->networks[0] : "bridge";
-	if (n == 1 && is_mode(first)) {
-		/* slirp4netns and pasta are rootless networking (its own issue): loopback only */
-		bool user_mode = streq(first, "slirp4netns") || streq(first, "pasta");
-		sk_json_set_str(host, "NetworkMode", user_mode ? "private" : first);
+	/* podman's defaults: a bridge for root, slirp4netns for an ordinary user */
+	const char *first = n			       ? o->networks[0]
+			    : config_userns_rootless() ? "slirp4netns"
+						       : "bridge";
+	if (n <= 1 && is_mode(first)) {
+		if (is_user_mode(first)) {
+			/* options are checked now rather than at start */
+			struct net_slirp_opts so = { 0 };
+			int r = strncmp(first, "slirp4netns:", 12) == 0
+					? net_slirp_opts_parse(first + 12, &so, err)
+					: 0;
+			if (r < 0)
+				return r;
+		}
+		sk_json_set_str(host, "NetworkMode", first);
 		if (strncmp(first, "container:", 10) == 0 && !first[10])
 			return sk_err_invalid(err, "must provide a container name or ID after "
 						   "container:");
@@ -123,7 +140,7 @@ static int ports_build(const struct ctr_create_opts *o, json_t *doc, struct sk_e
 	if (r < 0)
 		return r;
 	const char *mode = sk_json_str(host, "NetworkMode");
-	if (n && !streq(mode, "bridge")) {
+	if (n && !streq(mode, "bridge") && !is_user_mode(mode)) {
 		log_warn(
 			"Port mappings have been discarded as one of the Host, Container, Pod, and "
 			"None network modes are in use");

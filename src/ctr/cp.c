@@ -18,6 +18,7 @@
 
 #include "ctr/cp-tar.h"
 #include "ctr/start-internal.h"
+#include "ctr/userns.h"
 #include "state/images.h"
 #include "store/mount.h"
 #include "store/safe-path.h"
@@ -101,20 +102,7 @@ enum ctr_cp_verdict ctr_cp_plan_build(const char *src, bool src_is_dir, const ch
 static int rootfs_mount(struct ctr_ctx *x, const struct state_container *c, const char *target,
 			struct sk_error **err)
 {
-	_cleanup_state_image_ struct state_image *img = NULL;
-	int r = state_image_get(x->store->db, c->image_id, &img, err);
-	if (r < 0)
-		return sk_error_wrap(err, "container %.12s", c->id);
-	_cleanup_free_ char *dir = ctr_dir(x, c->id);
-	_cleanup_free_ char *upper = xasprintf("%s/diff", dir);
-	_cleanup_free_ char *work = xasprintf("%s/work", dir);
-	struct store_mount_request req = {
-		.layers = img->layers,
-		.target = target,
-		.upper_dir = upper,
-		.work_dir = work,
-	};
-	return store_layers_mount(x->store, &req, err);
+	return ctr_userns_rootfs_mount(x, c, target, err);
 }
 
 static int proc_root_open(const struct state_container *c)

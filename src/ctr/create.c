@@ -17,6 +17,7 @@
 #include "ctr/name-gen.h"
 #include "ctr/net-internal.h"
 #include "ctr/start-internal.h"
+#include "ctr/userns.h"
 #include "ctr/volume.h"
 #include "image/inspect.h"
 #include "image/lookup.h"
@@ -162,6 +163,8 @@ static int record_build(struct ctr_ctx *x, const struct ctr_create_opts *o, cons
 	_cleanup_json_ json_t *doc = NULL;
 	r = ctr_config_doc_build(o, id, ref, image_config, command, &doc, err);
 	if (r >= 0)
+		r = ctr_userns_configure(x, o, img, doc, err);
+	if (r >= 0)
 		r = ctr_networks_resolve(x, doc, err);
 	if (r < 0)
 		return r;
@@ -225,12 +228,14 @@ static int insert_named(struct ctr_ctx *x, const struct ctr_create_opts *o,
 	}
 }
 
-int ctr_create(struct ctr_ctx *x, const struct ctr_create_opts *o, const char *image,
-	       char *const *command, const struct image_pull_progress *pull,
-	       struct state_container **ret, struct sk_error **err)
+static int create_container(struct ctr_ctx *x, const struct ctr_create_opts *o, const char *image,
+			    char *const *command, const struct image_pull_progress *pull,
+			    struct state_container **ret, struct sk_error **err)
 {
 	_cleanup_state_image_ struct state_image *img = NULL;
-	int r = image_resolve(x, image, o->pull, pull, &img, err);
+	int r = ctr_userns_validate(o, err);
+	if (r >= 0)
+		r = image_resolve(x, image, o->pull, pull, &img, err);
 	if (r < 0)
 		return r;
 	char id[DIGEST_HEX_LEN + 1];
@@ -267,4 +272,19 @@ int ctr_create(struct ctr_ctx *x, const struct ctr_create_opts *o, const char *i
 		x->event(x->event_userdata, c, "create", NULL);
 	*ret = TAKE_PTR(c);
 	return 0;
+}
+
+int ctr_create(struct ctr_ctx *x, const struct ctr_create_opts *o, const char *image,
+	       char *const *command, const struct image_pull_progress *pull,
+	       struct state_container **ret, struct sk_error **err)
+{
+	/* --userns=auto picks IDs no other container uses: no other create may pick the same
+	 * ones before this container is recorded. */
+	bool lock = ctr_userns_create_locks_store(o);
+	if (lock && store_lock(x->store, err) < 0)
+		return sk_error_ret(*err);
+	int r = create_container(x, o, image, command, pull, ret, err);
+	if (lock)
+		store_unlock(x->store);
+	return r;
 }

@@ -92,6 +92,13 @@ struct ctr_create_opts {
 	char *pod_id;
 	char *cgroup_parent;
 	char *cgroupns;
+	/* --userns as given (NULL: host), --uidmap/--gidmap values, --subuidname/--subgidname
+	 * (ctr/userns-map.h) */
+	char *userns;
+	char **uidmap;
+	char **gidmap;
+	char *subuidname;
+	char *subgidname;
 	char *cidfile;
 	char *detach_keys;
 	bool sig_proxy; /* default true */

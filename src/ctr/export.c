@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "ctr/cp.h"
+#include "ctr/userns.h"
 #include "store/layer-diff.h"
 #include "util/fs.h"
+#include "util/json-util.h"
 #include "util/xalloc.h"
 
 int ctr_export(struct ctr_ctx *x, struct state_container *c, int out_fd, struct sk_error **err)
@@ -22,8 +24,22 @@ int ctr_export(struct ctr_ctx *x, struct state_container *c, int out_fd, struct 
 		r = sk_err_system(err, errno, "export %.12s: open the root file system: %s", c->id,
 				  strerror(errno));
 	} else {
+		/* A container with a user namespace of its own: owners as it sees them. */
+		_cleanup_json_ json_t *doc = sk_json_parse(c->config, strlen(c->config), NULL);
+		_cleanup_(ctr_userns_done) struct ctr_userns u = { 0 };
+		struct store_diff_opts opts = {
+			.mode = STORE_LAYER_APPLY,
+			.dir_fd = fd,
+			.parent_fd = -1,
+		};
 		struct store_diff_result res;
-		r = store_layer_tar_dir(fd, out_fd, &res, err);
+		r = ctr_userns_load(doc, &u, err);
+		if (r >= 0 && u.n_uids > 0) {
+			opts.idmap = ctr_userns_to_container;
+			opts.idmap_data = &u;
+		}
+		if (r >= 0)
+			r = store_layer_diff(&opts, out_fd, &res, err);
 		if (r < 0)
 			sk_error_wrap(err, "export %.12s", c->id);
 	}

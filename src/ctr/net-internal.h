@@ -22,6 +22,20 @@ int ctr_networks_record(struct ctr_ctx *x, const char *id, const json_t *doc,
  * ctr_net_join() waits for: the runtime creates the container meanwhile. */
 int ctr_net_start(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
 		  struct ctr_start_resolved *rs, struct sk_error **err);
+/* The published ports of the settings, bound (random ones chosen and kept in the settings)
+ * and written to ctr_ports_file(); the sockets in rs->port_fds for the monitor to hold. */
+int ctr_ports_reserve(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+		      struct ctr_start_resolved *rs, struct net_port **ports, size_t *n,
+		      struct sk_error **err);
+/* Close the reserved sockets: another process (slirp4netns, pasta) is to listen instead. */
+void ctr_ports_let_go(struct ctr_start_resolved *rs);
+/* NetworkMode "slirp4netns[:OPTIONS]" or "pasta[:OPTIONS]" (the rootless default): a user-mode
+ * network stack for the namespace rs->netns_path, publishing the ports itself. Its exit fd
+ * goes to the monitor with the port sockets (rs->port_fds), so it ends with the container. */
+int ctr_net_user_start(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+		       const char *mode, struct ctr_start_resolved *rs, struct sk_error **err);
+/* Stop what ctr_net_user_start left running (best effort, repeatable). */
+void ctr_net_user_stop(struct ctr_ctx *x, const char *id);
 /* Wait for the plugins; their error if they failed (everything undone then). Nothing
  * pending: 0. */
 int ctr_net_join(struct ctr_start_resolved *rs, struct sk_error **err);

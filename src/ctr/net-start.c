@@ -69,9 +69,9 @@ int ctr_networks_record(struct ctr_ctx *x, const char *id, const json_t *doc, st
 	return 0;
 }
 
-static int ports_reserve(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
-			 struct ctr_start_resolved *rs, struct net_port **ports, size_t *n,
-			 struct sk_error **err)
+int ctr_ports_reserve(struct ctr_ctx *x, const struct state_container *c, const json_t *doc,
+		      struct ctr_start_resolved *rs, struct net_port **ports, size_t *n,
+		      struct sk_error **err)
 {
 	int r = net_ports_from_json(sk_json_path((json_t *)doc, "HostConfig.PortBindings"), ports,
 				    n, err);
@@ -180,13 +180,15 @@ int ctr_net_start(struct ctr_ctx *x, const struct state_container *c, const json
 {
 	struct ctr_net_pending *p = xnew(struct ctr_net_pending, 1);
 	size_t n_ports = 0;
-	int r = ports_reserve(x, c, doc, rs, &p->ports, &n_ports, err);
+	int r = ctr_ports_reserve(x, c, doc, rs, &p->ports, &n_ports, err);
+	if (r >= 0 && x->store->rootless)
+		ctr_ports_let_go(rs); /* the rootless namespace's slirp4netns listens on them */
 	if (r < 0) {
 		pending_free(p);
 		return r;
 	}
 	p->dir = ctr_net_config_dir(x);
-	p->env = (struct net_env){ x->store->db, p->dir, x->run_root };
+	p->env = (struct net_env){ x->store->db, p->dir, x->run_root, x->store->rootless };
 	p->id = xstrdup(c->id);
 	p->name = xstrdup(c->name);
 	p->netns = xstrdup(rs->netns_path);
@@ -230,8 +232,9 @@ void ctr_net_stop(struct ctr_ctx *x, const char *id)
 {
 	_cleanup_free_ char *dir = ctr_net_config_dir(x);
 	_cleanup_free_ char *netns = ctr_netns_path(x, id);
-	struct net_env env = { x->store->db, dir, x->run_root };
+	struct net_env env = { x->store->db, dir, x->run_root, x->store->rootless };
 	net_container_teardown(&env, id, netns);
+	ctr_net_user_stop(x, id);
 	_cleanup_free_ char *ports = ctr_ports_file(x, id);
 	unlink(ports);
 }

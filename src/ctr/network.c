@@ -113,7 +113,7 @@ int ctr_network_connect(struct ctr_ctx *x, const char *name_or_id, const char *n
 	if (!bridge_running(c, doc))
 		return 0;
 	_cleanup_free_ char *netns = ctr_netns_path(x, c->id);
-	struct net_env env = { x->store->db, dir, x->run_root };
+	struct net_env env = { x->store->db, dir, x->run_root, x->store->rootless };
 	struct net_ctr nc = { .id = c->id, .name = c->name, .netns = netns };
 	r = net_container_attach(&env, &nc, &m, err);
 	if (r < 0) {

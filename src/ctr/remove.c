@@ -9,6 +9,7 @@
 #include "ctr/config-doc.h"
 #include "ctr/remove-internal.h"
 #include "ctr/start-internal.h"
+#include "ctr/userns.h"
 #include "ctr/volume.h"
 #include "monitor/monitor.h"
 #include "state/pods.h"
@@ -44,6 +45,7 @@ int ctr_remove_locked(struct ctr_ctx *x, struct state_container *c, bool volumes
 	r = state_container_delete(x->store->db, c->id, err);
 	if (r < 0)
 		return r;
+	ctr_userns_release(x, doc);
 	if (volumes)
 		STRV_FOREACH (v, anon)
 			ctr_volume_remove(x->store, *v, &(struct ctr_volume_remove_opts){ 0 },

@@ -113,7 +113,8 @@ static void resources_fill(const json_t *host, struct oci_resources *res)
 		res->memory = 0;
 }
 
-static void limits_fill(const json_t *host, struct spec_scratch *sc)
+static void limits_fill(const json_t *host, const struct ctr_start_resolved *rs,
+			struct spec_scratch *sc)
 {
 	sc->ulimits = strv_new(NULL);
 	size_t i;
@@ -130,6 +131,16 @@ static void limits_fill(const json_t *host, struct spec_scratch *sc)
 			   (long long)sk_json_int(u, "Hard", 0));
 	}
 	sc->sysctls = kv_strv(json_object_get(host, "Sysctls"));
+	if (rs->net_sysctls_done) {
+		size_t kept = 0;
+		STRV_FOREACH (kv, sc->sysctls) {
+			if (strneq(*kv, "net.", 4))
+				free(*kv);
+			else
+				sc->sysctls[kept++] = *kv;
+		}
+		sc->sysctls[kept] = NULL;
+	}
 	sc->devices = strv_new(NULL);
 	json_array_foreach (json_object_get(host, "Devices"), i, u)
 		strv_pushf(&sc->devices, "%s:%s:%s", sk_json_str(u, "PathOnHost"),
@@ -148,7 +159,7 @@ int ctr_spec_build(const json_t *doc, const struct ctr_start_resolved *rs, json_
 	sc.env = sk_json_to_strv(json_object_get(cfg, "Env"));
 	sc.annotations = kv_strv(json_object_get(cfg, "Annotations"));
 	mounts_fill(rs, &sc);
-	limits_fill(host, &sc);
+	limits_fill(host, rs, &sc);
 	int r = security_fill(doc, privileged, &sc, err);
 	if (r < 0) {
 		scratch_release(&sc);
@@ -183,6 +194,11 @@ int ctr_spec_build(const json_t *doc, const struct ctr_start_resolved *rs, json_
 		.devices = sc.devices,
 		.annotations = sc.annotations,
 		.cgroups_path = rs->cgroups_path,
+		.userns_path = rs->userns_path,
+		.uid_mappings = rs->uid_map,
+		.n_uid_mappings = rs->n_uid_map,
+		.gid_mappings = rs->gid_map,
+		.n_gid_mappings = rs->n_gid_map,
 	};
 	memcpy(s.ns, rs->ns, sizeof(s.ns));
 	if (!rs->no_cgroups)

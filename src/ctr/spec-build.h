@@ -24,6 +24,11 @@ struct ctr_start_resolved {
 	struct ctr_resolved_mount *mounts;
 	size_t n_mounts;
 	struct oci_ns ns[_OCI_NS_TYPE_MAX];
+	/* the container's own user namespace (ctr/userns.h), owned: mappings, or one to join */
+	struct idmap_range *uid_map, *gid_map;
+	size_t n_uid_map, n_gid_map;
+	char *userns_path;
+	bool net_sysctls_done; /* selkie wrote the net.* sysctls itself: not in the spec */
 	const char *cgroups_path;
 	bool no_cgroups;  /* rootless without a delegated cgroup: no limits in the spec */
 	char **args;	  /* NULL: the document's Entrypoint + Cmd (an --init wrapper sets it) */

@@ -18,6 +18,7 @@
 #include "ctr/runtime.h"
 #include "ctr/spec-build.h"
 #include "ctr/start-internal.h"
+#include "ctr/userns.h"
 #include "ctr/volume.h"
 #include "monitor/monitor.h"
 #include "net/netns.h"
@@ -33,23 +34,10 @@
 
 static int rootfs_mount(struct ctr_ctx *x, const struct state_container *c, struct sk_error **err)
 {
-	_cleanup_state_image_ struct state_image *img = NULL;
-	int r = state_image_get(x->store->db, c->image_id, &img, err);
-	if (r < 0)
-		return sk_error_wrap(err, "container %.12s", c->id);
-	_cleanup_free_ char *dir = ctr_dir(x, c->id);
-	_cleanup_free_ char *target = xasprintf("%s/merged", dir);
-	_cleanup_free_ char *upper = xasprintf("%s/diff", dir);
-	_cleanup_free_ char *work = xasprintf("%s/work", dir);
+	_cleanup_free_ char *target = ctr_rootfs_dir(x, c->id);
 	if (store_mount_is_mounted(target))
 		return 0;
-	struct store_mount_request req = {
-		.layers = img->layers,
-		.target = target,
-		.upper_dir = upper,
-		.work_dir = work,
-	};
-	return store_layers_mount(x->store, &req, err);
+	return ctr_userns_rootfs_mount(x, c, target, err);
 }
 
 static void resolved_release(struct ctr_start_resolved *rs)
@@ -61,6 +49,9 @@ static void resolved_release(struct ctr_start_resolved *rs)
 	}
 	free(rs->mounts);
 	ctr_user_done(&rs->user);
+	free(rs->uid_map);
+	free(rs->gid_map);
+	free(rs->userns_path);
 	strv_free(rs->args);
 	for (size_t i = 0; i < ELEMENTSOF(rs->joined_ns); i++)
 		free(rs->joined_ns[i]);
@@ -114,7 +105,8 @@ static void mount_add(struct ctr_start_resolved *rs, const char *type, const cha
 }
 
 static int mounts_resolve(struct ctr_ctx *x, const json_t *doc, const char *rootfs,
-			  struct ctr_start_resolved *rs, struct sk_error **err)
+			  const struct ctr_userns *u, struct ctr_start_resolved *rs,
+			  struct sk_error **err)
 {
 	size_t i;
 	json_t *m;
@@ -128,8 +120,8 @@ static int mounts_resolve(struct ctr_ctx *x, const json_t *doc, const char *root
 				.rootfs = rootfs,
 				.container_path = dst,
 				.nocopy = sk_json_bool(m, "NoCopy", false),
-				.uid = rs->user.uid,
-				.gid = rs->user.gid,
+				.uid = ctr_userns_host_uid(u, rs->user.uid),
+				.gid = ctr_userns_host_gid(u, rs->user.gid),
 			};
 			int r = ctr_volume_mount(x->store, sk_json_str(m, "Name"), &vo, &path, err);
 			if (r < 0) {
@@ -145,16 +137,21 @@ static int mounts_resolve(struct ctr_ctx *x, const json_t *doc, const char *root
 	return 0;
 }
 
-static int user_resolve(const json_t *doc, const char *rootfs, struct ctr_start_resolved *rs,
-			struct sk_error **err)
+static int user_resolve(const json_t *doc, const char *rootfs, const struct ctr_userns *u,
+			struct ctr_start_resolved *rs, struct sk_error **err)
 {
+	int r = ctr_userns_passwd_write(u, doc, rootfs, err);
+	if (r < 0)
+		return r;
 	const json_t *cfg = json_object_get(doc, "Config");
 	_cleanup_close_ int fd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return sk_err_system(err, errno, "open %s: %s", rootfs, strerror(errno));
 	_cleanup_strv_free_ char **groups =
 		sk_json_to_strv(sk_json_path((json_t *)doc, "HostConfig.GroupAdd"));
-	int r = ctr_user_resolve(fd, sk_json_str(cfg, "User"), groups, &rs->user, err);
+	r = ctr_user_resolve(fd, sk_json_str(cfg, "User"), groups, &rs->user, err);
+	if (r >= 0)
+		r = ctr_userns_user_check(u, &rs->user, err);
 	if (r < 0 && *err)
 		(*err)->kind = SK_ERR_NOEXEC; /* podman exits 126 for an unknown user */
 	return r;
@@ -218,6 +215,8 @@ static int namespaces_resolve(struct ctr_ctx *x, const struct state_container *c
 	rs->ns[OCI_NS_NETWORK] = (struct oci_ns){ OCI_NS_PATH, rs->netns_path };
 	if (net && streq(net, "bridge"))
 		return ctr_net_start(x, c, doc, rs, err);
+	if (net && (strncmp(net, "slirp4netns", 11) == 0 || strncmp(net, "pasta", 5) == 0))
+		return ctr_net_user_start(x, c, doc, net, rs, err);
 	return 0;
 }
 
@@ -227,17 +226,26 @@ static int bundle_write(struct ctr_ctx *x, const struct state_container *c, cons
 	_cleanup_free_ char *rootfs = ctr_rootfs_dir(x, c->id);
 	_cleanup_free_ char *userdata = ctr_userdata_dir(x, c->id);
 	rs->rootfs = rootfs;
-	int r = user_resolve(doc, rootfs, rs, err);
+	_cleanup_(ctr_userns_done) struct ctr_userns u = { 0 };
+	int r = ctr_userns_load(doc, &u, err);
 	if (r >= 0)
-		r = ctr_workdir_ensure(doc, rootfs, &rs->user, err);
+		r = user_resolve(doc, rootfs, &u, rs, err);
+	/* the owner a new working directory gets, as the container's user is outside */
+	struct ctr_user owner = rs->user;
+	owner.uid = ctr_userns_host_uid(&u, rs->user.uid);
+	owner.gid = ctr_userns_host_gid(&u, rs->user.gid);
 	if (r >= 0)
-		r = mounts_resolve(x, doc, rootfs, rs, err);
+		r = ctr_workdir_ensure(doc, rootfs, &owner, err);
+	if (r >= 0)
+		r = mounts_resolve(x, doc, rootfs, &u, rs, err);
 	if (r >= 0)
 		r = namespaces_resolve(x, c, doc, rs, err);
 	if (r >= 0)
 		r = ctr_etc_files_write(doc, userdata, rs, err);
 	if (r >= 0)
 		r = ctr_init_wrap(x, doc, rs, err);
+	if (r >= 0)
+		r = ctr_userns_spec_prepare(x, &u, doc, userdata, rs, err);
 	_cleanup_free_ char *cgpath = NULL;
 	_cleanup_free_ char *cg_user = x->store->rootless ? oci_cgroup_rootless_parent() : NULL;
 	const char *cg_parent =

@@ -12,6 +12,7 @@
 #include "ctr/runtime.h"
 #include "ctr/signal-name.h"
 #include "ctr/start-internal.h"
+#include "oci/runtime-pick.h"
 #include "util/json-util.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -47,6 +48,12 @@ static int runtime_signal(struct ctr_ctx *x, const struct state_container *c, in
 		return sk_err_corrupt(err, "container %.12s: no runtime recorded", c->id);
 	char sig[16];
 	snprintf(sig, sizeof(sig), "%d", signo);
+	/* --all finds the processes through the container's cgroup: a rootless container
+	 * without one has its own PID namespace, whose init takes the rest with it */
+	if (all && x->store->rootless) {
+		_cleanup_free_ char *cg = oci_cgroup_rootless_parent();
+		all = cg != NULL;
+	}
 	char *args_all[] = { "kill", "--all", c->id, sig, NULL };
 	char *args[] = { "kill", c->id, sig, NULL };
 	int r = ctr_runtime_run(&rt, all ? args_all : args, err);

@@ -12,6 +12,7 @@
 #include "net/firewall.h"
 #include "net/ipam.h"
 #include "net/network.h"
+#include "net/rootless-netns.h"
 #include "util/child.h"
 #include "util/fs.h"
 #include "util/lock.h"
@@ -47,13 +48,19 @@ static int dns_register(const struct net_env *e, const struct net_network *n,
 
 /* The bridge is the host's, used by every selkie store: adding to it and deleting it are
  * serialized by a host-wide lock next to the address claims. -1 when there is none to take. */
-static int bridge_lock_take(const struct net_network *n, bool exclusive)
+static char *claim_root(const struct net_env *e)
+{
+	return e->rootless ? net_rootless_claim_root(e) : xstrdup(NET_IPAM_CLAIM_ROOT);
+}
+
+static int bridge_lock_take(const struct net_env *e, const struct net_network *n, bool exclusive)
 {
 	if (!streq(n->driver, "bridge") || !n->interface || strchr(n->interface, '/'))
 		return -1;
-	if (fs_mkdir_p(NET_IPAM_CLAIM_ROOT, 0700) < 0)
+	_cleanup_free_ char *root = claim_root(e);
+	if (fs_mkdir_p(root, 0700) < 0)
 		return -1;
-	_cleanup_free_ char *path = xasprintf("%s/%s.lock", NET_IPAM_CLAIM_ROOT, n->interface);
+	_cleanup_free_ char *path = xasprintf("%s/%s.lock", root, n->interface);
 	int fd = lock_file_take(path, exclusive, false);
 	return fd >= 0 ? fd : -1;
 }
@@ -117,7 +124,8 @@ static int reserve_one(const struct net_env *e, const struct net_ctr *c, struct 
 		return r;
 	/* What a killed start may have left for this pair: replaced. */
 	state_net_attachment_delete(e->db, c->id, it->net->name, NULL);
-	it->claims = net_ipam_claim_dir(it->net);
+	_cleanup_free_ char *root = claim_root(e);
+	it->claims = net_ipam_claim_dir(root, it->net);
 	return net_ipam_reserve_claimed(e->db, it->net, c->id, it->ifname, it->m.static_ip,
 					it->claims, c->netns, &it->lease, err);
 }
@@ -154,13 +162,23 @@ static int plug_one(const struct net_env *e, const struct net_ctr *c, struct set
 			.n_ports = it->with_ports ? c->n_ports : 0,
 		},
 	};
+	_cleanup_free_ struct net_port *fw_ports = NULL;
+	if (e->rootless && fj.f.n_ports) {
+		/* slirp4netns listens on the host address; inside, every port arrives at the
+		 * namespace's own address */
+		fw_ports = xnew(struct net_port, fj.f.n_ports);
+		memcpy(fw_ports, fj.f.ports, fj.f.n_ports * sizeof(*fw_ports));
+		for (size_t i = 0; i < fj.f.n_ports; i++)
+			fw_ports[i].host_ip[0] = '\0';
+		fj.f.ports = fw_ports;
+	}
 	bool want_fw = streq(n->driver, "bridge");
 	pthread_t fw_th;
 	bool threaded = want_fw && pthread_create(&fw_th, NULL, fw_thread, &fj) == 0;
 	if (want_fw && !threaded)
 		fw_thread(&fj);
 	/* shared: other starts may add to the bridge at once, but none may delete it meanwhile */
-	int bridge_lock = bridge_lock_take(n, false);
+	int bridge_lock = bridge_lock_take(e, n, false);
 	int r = net_cni_add(n, &a, &res, err);
 	if (bridge_lock >= 0)
 		close(bridge_lock);
@@ -185,7 +203,10 @@ static int plug_one(const struct net_env *e, const struct net_ctr *c, struct set
 	}
 	if (r >= 0)
 		r = dns_register(e, n, c, &it->m, it->lease.ip, err);
+	if (r >= 0 && it->with_ports)
+		r = net_rootless_ports_add(e, c->id, c->ports, c->n_ports, err);
 	if (r < 0) {
+		net_dns_remove(e->run_root, n->name, c->id, NULL);
 		net_fw_del(fw_dir, n->name, c->id, NULL);
 		net_cni_del(cache, n->name, c->id, it->ifname, c->netns, NULL);
 		state_net_attachment_delete(e->db, c->id, n->name, NULL);
@@ -235,11 +256,18 @@ int net_container_reserve(const struct net_env *e, const struct net_ctr *c, stru
 	return 0;
 }
 
-int net_container_plug(struct net_setup *s, struct sk_error **err)
+static int plug_all(void *arg, struct sk_error **err)
 {
+	struct net_setup *s = arg;
 	int r = 0;
 	for (size_t i = 0; r >= 0 && i < s->n_items; i++)
 		r = plug_one(s->e, s->c, &s->items[i], err);
+	return r;
+}
+
+int net_container_plug(struct net_setup *s, struct sk_error **err)
+{
+	int r = s->n_items ? net_rootless_ns_run(s->e, true, plug_all, s, err) : 0;
 	if (r < 0)
 		net_container_teardown(s->e, s->c->id, s->c->netns);
 	return r;
@@ -268,14 +296,16 @@ static void bridge_drop_if_unused(const struct net_env *e, const char *network)
 	_cleanup_net_network_ struct net_network *n = NULL;
 	if (net_network_get(e->config_dir, network, &n, NULL) < 0 || !streq(n->driver, "bridge"))
 		return;
-	_cleanup_close_ int lock = bridge_lock_take(n, true);
-	_cleanup_free_ char *brif = xasprintf("/sys/class/net/%s/brif", n->interface);
-	_cleanup_close_ int fd = open(brif, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	_cleanup_strv_free_ char **ports = NULL;
-	if (fs_dir_names_sorted(fd, &ports) < 0 || strv_length(ports) > 0)
-		return; /* another root's container is on it */
+	_cleanup_close_ int lock = bridge_lock_take(e, n, true);
+	if (!e->rootless) {
+		_cleanup_free_ char *brif = xasprintf("/sys/class/net/%s/brif", n->interface);
+		_cleanup_close_ int fd = open(brif, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		_cleanup_strv_free_ char **ports = NULL;
+		if (fs_dir_names_sorted(fd, &ports) < 0 || strv_length(ports) > 0)
+			return; /* another root's container is on it */
+	}
 	char *argv[] = { "ip", "link", "delete", n->interface, NULL };
 	struct child_opts co = CHILD_OPTS_INIT;
 	co.capture_stderr = true;
@@ -288,6 +318,8 @@ static int detach_one(const struct net_env *e, const struct state_net_attachment
 		      const char *netns, struct sk_error **err)
 {
 	net_dns_remove(e->run_root, a->network, a->container_id, NULL);
+	if (streq(a->ifname, "eth0"))
+		net_rootless_ports_remove(e, a->container_id);
 	_cleanup_free_ char *cache = cache_dir(e);
 	_cleanup_free_ char *fw_dir = firewall_dir(e);
 	net_fw_del(fw_dir, a->network, a->container_id, NULL);
@@ -297,26 +329,59 @@ static int detach_one(const struct net_env *e, const struct state_net_attachment
 	state_net_attachment_delete(e->db, a->container_id, a->network, NULL);
 	_cleanup_net_network_ struct net_network *n = NULL;
 	if (netns && net_network_get(e->config_dir, a->network, &n, NULL) >= 0) {
-		_cleanup_free_ char *claims = net_ipam_claim_dir(n);
+		_cleanup_free_ char *root = claim_root(e);
+		_cleanup_free_ char *claims = net_ipam_claim_dir(root, n);
 		net_ipam_unclaim(claims, a->ip, netns);
 	}
 	bridge_drop_if_unused(e, a->network);
 	return r;
 }
 
-void net_container_teardown(const struct net_env *e, const char *ctr_id, const char *netns)
+/* The arguments of an operation run through net_rootless_ns_run. */
+struct ns_op {
+	const struct net_env *e;
+	const struct net_ctr *c;
+	const char *ctr_id, *netns;
+	struct state_net_attachment *list;
+	size_t n;
+	const struct state_ctr_network *m; /* attach: the membership */
+	const char *ifname;		   /* attach: the interface */
+	struct state_ctr_network *members; /* reapply */
+	size_t n_members;
+};
+
+static int teardown_all(void *arg, struct sk_error **unused)
 {
-	struct state_net_attachment *list = NULL;
-	size_t n = 0;
-	if (state_net_attachments(e->db, ctr_id, NULL, &list, &n, NULL) < 0)
-		return;
-	for (size_t i = n; i-- > 0;) {
+	(void)unused;
+	struct ns_op *op = arg;
+	for (size_t i = op->n; i-- > 0;) {
 		struct sk_error *err = NULL;
-		if (detach_one(e, &list[i], netns, &err) < 0)
+		if (detach_one(op->e, &op->list[i], op->netns, &err) < 0)
 			log_warn("%s", err->msg);
 		sk_error_free(err);
 	}
-	state_net_attachments_free(list, n);
+	return 0;
+}
+
+void net_container_teardown(const struct net_env *e, const char *ctr_id, const char *netns)
+{
+	struct ns_op op = { .e = e, .netns = netns };
+	if (state_net_attachments(e->db, ctr_id, NULL, &op.list, &op.n, NULL) < 0)
+		return;
+	if (op.n) {
+		struct sk_error *err = NULL;
+		if (net_rootless_ns_run(e, false, teardown_all, &op, &err) < 0)
+			log_warn("%s", err->msg);
+		sk_error_free(err);
+		net_rootless_ns_drop_if_unused(e);
+	}
+	state_net_attachments_free(op.list, op.n);
+}
+
+static int attach_op(void *arg, struct sk_error **err)
+{
+	struct ns_op *op = arg;
+	return attach_one(op->e, op->c, op->m, op->ifname, false, err);
 }
 
 int net_container_attach(const struct net_env *e, const struct net_ctr *c,
@@ -338,7 +403,17 @@ int net_container_attach(const struct net_env *e, const struct net_ctr *c,
 			break;
 	}
 	state_net_attachments_free(list, n);
-	return attach_one(e, c, m, ifname, false, err);
+	struct ns_op op = { .e = e, .c = c, .m = m, .ifname = ifname };
+	return net_rootless_ns_run(e, true, attach_op, &op, err);
+}
+
+static int detach_op(void *arg, struct sk_error **err)
+{
+	struct ns_op *op = arg;
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < op->n; i++)
+		r = detach_one(op->e, &op->list[i], op->netns, err);
+	return r;
 }
 
 int net_container_detach(const struct net_env *e, const char *ctr_id, const char *network,
@@ -347,9 +422,27 @@ int net_container_detach(const struct net_env *e, const char *ctr_id, const char
 	struct state_net_attachment *list = NULL;
 	size_t n = 0;
 	int r = state_net_attachments(e->db, ctr_id, network, &list, &n, err);
-	for (size_t i = 0; r >= 0 && i < n; i++)
-		r = detach_one(e, &list[i], netns, err);
+	struct ns_op op = { .e = e, .netns = netns, .list = list, .n = n };
+	if (r >= 0 && n) {
+		r = net_rootless_ns_run(e, false, detach_op, &op, err);
+		net_rootless_ns_drop_if_unused(e);
+	}
 	state_net_attachments_free(list, n);
+	return r;
+}
+
+static int check_op(void *arg, struct sk_error **err)
+{
+	struct ns_op *op = arg;
+	_cleanup_free_ char *cache = cache_dir(op->e);
+	_cleanup_free_ char *fw_dir = firewall_dir(op->e);
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < op->n; i++) {
+		r = net_cni_check(cache, op->list[i].network, op->ctr_id, op->list[i].ifname,
+				  op->netns, err);
+		if (r >= 0)
+			r = net_fw_check(fw_dir, op->list[i].network, op->ctr_id, err);
+	}
 	return r;
 }
 
@@ -359,43 +452,44 @@ int net_container_check(const struct net_env *e, const char *ctr_id, const char 
 	struct state_net_attachment *list = NULL;
 	size_t n = 0;
 	int r = state_net_attachments(e->db, ctr_id, NULL, &list, &n, err);
-	_cleanup_free_ char *cache = cache_dir(e);
-	_cleanup_free_ char *fw_dir = firewall_dir(e);
-	for (size_t i = 0; r >= 0 && i < n; i++) {
-		r = net_cni_check(cache, list[i].network, ctr_id, list[i].ifname, netns, err);
-		if (r >= 0)
-			r = net_fw_check(fw_dir, list[i].network, ctr_id, err);
-	}
+	struct ns_op op = { .e = e, .ctr_id = ctr_id, .netns = netns, .list = list, .n = n };
+	if (r >= 0 && n)
+		r = net_rootless_ns_run(e, false, check_op, &op, err);
 	state_net_attachments_free(list, n);
+	return r;
+}
+
+static int reapply_op(void *arg, struct sk_error **err)
+{
+	struct ns_op *op = arg;
+	int r = net_fw_setup_chains(err); /* a flush took the jumps too */
+	for (size_t i = 0; r >= 0 && i < op->n; i++) {
+		const struct state_net_attachment *a = &op->list[i];
+		const struct state_ctr_network *m = NULL;
+		for (size_t k = 0; k < op->n_members && !m; k++)
+			if (streq(op->members[k].network, a->network))
+				m = &op->members[k];
+		struct state_ctr_network again = {
+			.network = a->network,
+			.aliases = m ? m->aliases : NULL,
+			.static_ip = a->ip,
+			.static_mac = a->mac,
+		};
+		detach_one(op->e, a, op->c->netns, NULL);
+		r = attach_one(op->e, op->c, &again, a->ifname, streq(a->ifname, "eth0"), err);
+	}
 	return r;
 }
 
 int net_container_reapply(const struct net_env *e, const struct net_ctr *c, struct sk_error **err)
 {
-	struct state_net_attachment *list = NULL;
-	size_t n = 0;
-	struct state_ctr_network *members = NULL;
-	size_t n_members = 0;
-	int r = state_net_attachments(e->db, c->id, NULL, &list, &n, err);
+	struct ns_op op = { .e = e, .c = c };
+	int r = state_net_attachments(e->db, c->id, NULL, &op.list, &op.n, err);
 	if (r >= 0)
-		r = state_ctr_networks(e->db, c->id, &members, &n_members, err);
+		r = state_ctr_networks(e->db, c->id, &op.members, &op.n_members, err);
 	if (r >= 0)
-		r = net_fw_setup_chains(err); /* a flush took the jumps too */
-	for (size_t i = 0; r >= 0 && i < n; i++) {
-		const struct state_ctr_network *m = NULL;
-		for (size_t k = 0; k < n_members && !m; k++)
-			if (streq(members[k].network, list[i].network))
-				m = &members[k];
-		struct state_ctr_network again = {
-			.network = list[i].network,
-			.aliases = m ? m->aliases : NULL,
-			.static_ip = list[i].ip,
-			.static_mac = list[i].mac,
-		};
-		detach_one(e, &list[i], c->netns, NULL);
-		r = attach_one(e, c, &again, list[i].ifname, streq(list[i].ifname, "eth0"), err);
-	}
-	state_net_attachments_free(list, n);
-	state_ctr_networks_free(members, n_members);
+		r = net_rootless_ns_run(e, true, reapply_op, &op, err);
+	state_net_attachments_free(op.list, op.n);
+	state_ctr_networks_free(op.members, op.n_members);
 	return r;
 }

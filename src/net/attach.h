@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "net/ports.h"
@@ -18,6 +19,7 @@ struct net_env {
 	struct state_db *db;
 	const char *config_dir; /* net_config_dir() */
 	const char *run_root;	/* CNI cache and DNS config live under <run_root>/networks */
+	bool rootless;		/* bridges in the rootless network namespace (rootless-netns.h) */
 };
 
 struct net_ctr {

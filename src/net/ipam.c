@@ -30,14 +30,14 @@ struct claim {
 	const char *owner;
 };
 
-char *net_ipam_claim_dir(const struct net_network *n)
+char *net_ipam_claim_dir(const char *root, const struct net_network *n)
 {
 	_cleanup_free_ char *key = xstrdup(n->n_subnets ? n->subnets[0].subnet : "none");
 	for (char *p = key; *p; p++)
 		if (*p == '/' || *p == ':')
 			*p = '_';
-	return xasprintf("%s/%s-%s", NET_IPAM_CLAIM_ROOT, n->interface ? n->interface : n->name,
-			 key);
+	return xasprintf("%s/%s-%s", root ? root : NET_IPAM_CLAIM_ROOT,
+			 n->interface ? n->interface : n->name, key);
 }
 
 /* 0: claimed; -EEXIST: another live container has it. */

@@ -37,4 +37,5 @@ int net_ipam_reserve_claimed(struct state_db *db, const struct net_network *n, c
 /* Drop a claim made by owner (another owner's claim of the same address is left). */
 void net_ipam_unclaim(const char *claim_dir, const char *ip, const char *owner);
 /* /run/selkie-ipam/<network>-<subnet>: the claims directory of network n's first subnet. */
-char *net_ipam_claim_dir(const struct net_network *n);
+/* root: NULL for NET_IPAM_CLAIM_ROOT (rootless stores use their own, net/rootless-netns.h) */
+char *net_ipam_claim_dir(const char *root, const struct net_network *n);

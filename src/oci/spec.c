@@ -166,6 +166,13 @@ static json_t *mount_new(const char *dest, const char *type, const char *source,
 			 source, "options", strv_json(options));
 }
 
+static bool gid5_unmapped(const struct oci_spec_settings *s)
+{
+	uint32_t h;
+	return !s->userns_path && s->n_gid_mappings > 0 &&
+	       !idmap_to_host(s->gid_mappings, s->n_gid_mappings, 5, &h);
+}
+
 static void mounts_defaults(const struct oci_spec_settings *s, json_t *arr)
 {
 	static const char *const proc_o[] = { "nosuid", "noexec", "nodev", NULL };
@@ -173,11 +180,15 @@ static void mounts_defaults(const struct oci_spec_settings *s, json_t *arr)
 					     "mode=755", "size=65536k", NULL };
 	static const char *const pts_o[] = { "nosuid",	  "noexec", "newinstance", "ptmxmode=0666",
 					     "mode=0620", "gid=5",  NULL };
+	/* (without "gid=5" when the user namespace has no group 5: the kernel refuses it) */
+	static const char *const pts_nogid_o[] = { "nosuid",	    "noexec",	 "newinstance",
+						   "ptmxmode=0666", "mode=0620", NULL };
 	static const char *const hostbind_o[] = { "rbind", "nosuid", "noexec", "nodev", NULL };
 	const char *rw = s->privileged ? "rw" : "ro";
 	json_array_append_new(arr, mount_new("/proc", "proc", "proc", proc_o));
 	json_array_append_new(arr, mount_new("/dev", "tmpfs", "tmpfs", dev_o));
-	json_array_append_new(arr, mount_new("/dev/pts", "devpts", "devpts", pts_o));
+	json_array_append_new(arr, mount_new("/dev/pts", "devpts", "devpts",
+					     gid5_unmapped(s) ? pts_nogid_o : pts_o));
 	if (ns_is_host(s, OCI_NS_IPC)) {
 		json_array_append_new(arr,
 				      mount_new("/dev/mqueue", "bind", "/dev/mqueue", hostbind_o));
@@ -363,6 +374,41 @@ static int mounts_build(const struct oci_spec_settings *s, json_t *spec, struct 
 	return 0;
 }
 
+static json_t *idmap_json(const struct idmap_range *v, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I,s:I,s:I}", "containerID",
+						     (json_int_t)v[i].container, "hostID",
+						     (json_int_t)v[i].host, "size",
+						     (json_int_t)v[i].size));
+	return arr;
+}
+
+static int userns_build(const struct oci_spec_settings *s, json_t *linux_obj, json_t *arr,
+			struct sk_error **err)
+{
+	if (s->userns_path) {
+		if (s->userns_path[0] != '/')
+			return sk_err_invalid(err, "namespace 'user': invalid path '%s'",
+					      s->userns_path);
+		json_array_append_new(
+			arr, json_pack("{s:s,s:s}", "type", "user", "path", s->userns_path));
+		return 0;
+	}
+	if (s->n_uid_mappings == 0 && s->n_gid_mappings == 0)
+		return 0;
+	if (s->n_uid_mappings == 0 || s->n_gid_mappings == 0)
+		return sk_err_invalid(err,
+				      "namespace 'user': both UID and GID mappings are needed");
+	json_array_append_new(arr, json_pack("{s:s}", "type", "user"));
+	json_object_set_new(linux_obj, "uidMappings",
+			    idmap_json(s->uid_mappings, s->n_uid_mappings));
+	json_object_set_new(linux_obj, "gidMappings",
+			    idmap_json(s->gid_mappings, s->n_gid_mappings));
+	return 0;
+}
+
 static int namespaces_build(const struct oci_spec_settings *s, json_t *linux_obj,
 			    struct sk_error **err)
 {
@@ -386,7 +432,7 @@ static int namespaces_build(const struct oci_spec_settings *s, json_t *linux_obj
 			sk_json_set_str(e, "path", ns->path);
 		json_array_append_new(arr, e);
 	}
-	return 0;
+	return userns_build(s, linux_obj, arr, err);
 }
 
 static int kv_split(const char *kv, const char *what, char **ret_key, const char **ret_value,

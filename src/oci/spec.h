@@ -13,6 +13,7 @@
 
 #include "oci/cgroup-resources.h"
 #include "util/error.h"
+#include "util/idmap.h"
 
 enum oci_ns_type {
 	OCI_NS_PID,
@@ -73,6 +74,13 @@ struct oci_spec_settings {
 
 	const char *hostname;
 	struct oci_ns ns[_OCI_NS_TYPE_MAX];
+	/* The user namespace: userns_path joins one (another container's); else with mappings a
+	 * new one (linux.uidMappings, gidMappings); else none (the runtime's own). */
+	const char *userns_path;
+	const struct idmap_range *uid_mappings;
+	size_t n_uid_mappings;
+	const struct idmap_range *gid_mappings;
+	size_t n_gid_mappings;
 
 	/* security */
 	bool privileged;

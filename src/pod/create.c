@@ -38,6 +38,9 @@ static int opts_check(const struct pod_create_opts *o, struct sk_error **err)
 					   "[a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
 	if (o->infra)
 		return 0;
+	if (o->userns && *o->userns && !streq(o->userns, "host"))
+		return sk_err_invalid(err, "cannot set a user namespace without an infra "
+					   "container");
 	if (o->share && *o->share && !streq(o->share, "none"))
 		return sk_err_invalid(err,
 				      "cannot set share(%s) namespaces without an infra container",
@@ -109,6 +112,7 @@ static int infra_create(struct ctr_ctx *x, const struct pod_create_opts *o,
 		.networks = (char **)o->networks,
 		.dns = (char **)o->dns,
 		.add_host = (char **)o->add_host,
+		.userns = (char *)o->userns,
 		.pod_id = p->id,
 		.pull = (char *)(o->infra_image ? "missing" : "never"),
 		.sig_proxy = true,

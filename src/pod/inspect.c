@@ -18,6 +18,10 @@ static json_t *copy_or_null(const json_t *config, const char *key)
 static json_t *infra_config(const struct pod_info *p)
 {
 	const json_t *ic = json_object_get(p->config, "InfraConfig");
+	const struct state_container *infra = pod_infra(p);
+	_cleanup_json_ json_t *idoc =
+		infra ? sk_json_parse(infra->config, strlen(infra->config), NULL) : NULL;
+	const char *userns = sk_json_str(sk_json_path(idoc, "HostConfig"), "UsernsMode");
 	json_t *ports = json_object_get(ic, "PortBindings");
 	return json_pack("{s:o,s:b,s:s,s:s,s:b,s:o,s:n,s:n,s:b,s:o,s:o,s:n,s:s,s:s,s:s}",
 			 "PortBindings", ports ? json_deep_copy(ports) : json_object(),
@@ -26,7 +30,7 @@ static json_t *infra_config(const struct pod_info *p)
 			 copy_or_null(ic, "DNSServer"), "DNSSearch", "DNSOption", "NoManageHosts",
 			 false, "HostAdd", copy_or_null(ic, "HostAdd"), "Networks",
 			 copy_or_null(ic, "Networks"), "NetworkOptions", "pid_ns", "private",
-			 "userns", "host", "uts_ns", "private");
+			 "userns", userns && *userns ? "private" : "host", "uts_ns", "private");
 }
 
 static json_t *containers_json(const struct pod_info *p)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pod/pod.h"
+#include "util/json-util.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -42,6 +43,23 @@ static void ns_join(char **field, const char *infra_id)
 		*field = xasprintf("container:%s", infra_id);
 }
 
+/* The pod's containers are in its infra container's user namespace: podman's errors for a
+ * container that asks for its own. */
+static int userns_join(struct ctr_create_opts *o, const struct state_container *infra,
+		       struct sk_error **err)
+{
+	if (o->userns)
+		return sk_err_invalid(err, "--userns and --pod cannot be set together");
+	if (o->uidmap || o->gidmap || o->subuidname || o->subgidname)
+		return sk_err_invalid(err, "cannot specify a new uid/gid map when entering a pod "
+					   "with an infra container: invalid argument");
+	_cleanup_json_ json_t *doc = sk_json_parse(infra->config, strlen(infra->config), NULL);
+	const char *mode = sk_json_str(sk_json_path(doc, "HostConfig"), "UsernsMode");
+	if (mode && *mode)
+		o->userns = xasprintf("container:%s", infra->id);
+	return 0;
+}
+
 int pod_container_opts_apply(struct ctr_ctx *x, struct ctr_create_opts *o, struct sk_error **err)
 {
 	if (!o->pod || !*o->pod)
@@ -66,6 +84,9 @@ int pod_container_opts_apply(struct ctr_ctx *x, struct ctr_create_opts *o, struc
 	str_replace_take(&o->pod_id, xstrdup(p->pod->id));
 	if (!infra)
 		return 0;
+	r = userns_join(o, infra, err);
+	if (r < 0)
+		return r;
 	/* A container that names its own network keeps it, as podman's does. */
 	if ((share & POD_SHARE_NET) && !own_net) {
 		strv_free(o->networks);

@@ -47,6 +47,7 @@ struct pod_create_opts {
 	char *const *labels;
 	char *const *add_host;
 	char *const *dns;
+	const char *userns;	     /* --userns for the infra container, which the others join */
 	char *const *create_command; /* shown by inspect */
 };
 

@@ -12,6 +12,7 @@
 
 #include "state/images.h"
 #include "store/blob-store.h"
+#include "store/idmap.h"
 #include "store/layer-unpack.h"
 #include "util/child.h"
 #include "util/fs.h"
@@ -306,6 +307,7 @@ int store_layer_gc(struct store *s, struct sk_error **err)
 		r = state_layer_list_dirs(s->db, &known, err);
 		if (r >= 0)
 			sweep_orphans(s, known);
+		store_idmap_gc(s);
 	}
 	if (r >= 0)
 		r = store_blob_gc(s, err);

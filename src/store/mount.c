@@ -201,9 +201,11 @@ static int overlay_mount(struct store *s, const struct store_mount_request *req,
 			 struct sk_error **err)
 {
 	_cleanup_strv_free_ char **names = NULL;
-	int r = layer_short_names(s, req->layers, &names, err);
+	int r = req->lower_link ? 0 : layer_short_names(s, req->layers, &names, err);
 	if (r < 0)
 		return r;
+	if (req->lower_link)
+		strv_push(&names, req->lower_link);
 	struct store_overlay_opts oo = {
 		.lowers = names,
 		.upper_dir = req->upper_dir,

@@ -46,6 +46,9 @@ struct store_mount_request {
 	const char *target;    /* an existing directory to mount on */
 	const char *upper_dir; /* NULL: read-only; overlay: the upper dir; vfs: the full tree */
 	const char *work_dir;  /* overlay with upper_dir */
+	/* overlay: this short link under l/ is the one lower layer instead of the layers' (an
+	 * ID-shifted copy of them, store/idmap.h) */
+	const char *lower_link;
 };
 
 /* Mount the layers on req->target as the store's driver does (see above). */

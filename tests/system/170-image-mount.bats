@@ -42,7 +42,7 @@ mount_info() {
 
 @test "image mount prints a read-only mount point of the image; image unmount its ID" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image busybox:latest
 	run_selkie_stdout image mount "$SELKIE_REGISTRY/busybox:latest"
 	local mnt=$output
@@ -61,7 +61,7 @@ mount_info() {
 
 @test "image mount of layers:latest: whiteouts hide files, the opaque dir shows only its new content" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image layers:latest
 	run_selkie image mount "$SELKIE_REGISTRY/layers:latest"
 	local r=$output d=$output/data
@@ -88,7 +88,7 @@ mount_info() {
 
 @test "image mount of many:latest stacks all 151 layers" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image many:latest
 	run_selkie image mount "$SELKIE_REGISTRY/many:latest"
 	local mnt=$output
@@ -104,7 +104,7 @@ mount_info() {
 
 @test "--storage-driver vfs: image mount is a read-only bind of the image's full tree" {
 	require_registry
-	require_root "mounts"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	local vfs=(--storage-driver vfs)
 	pull_image "${vfs[@]}" busybox:latest
 	local busybox=$IMAGE_ID
@@ -133,7 +133,7 @@ mount_info() {
 
 @test "--storage-driver vfs: image mount of many:latest shows every layer's file" {
 	require_registry
-	require_root "mounts"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image --storage-driver vfs many:latest
 	run_selkie --storage-driver vfs image mount "$SELKIE_REGISTRY/many:latest"
 	assert_equal "$(ls "$output/layers" | wc -l)" 150
@@ -144,7 +144,7 @@ mount_info() {
 
 @test "image mount twice needs two unmounts; --force unmounts at once" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image busybox:latest
 	run_selkie image mount "$SELKIE_REGISTRY/busybox:latest"
 	local first=$output
@@ -171,7 +171,7 @@ mount_info() {
 
 @test "image mount without arguments lists the mounted images; --format json as podman" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image busybox:latest
 	local busybox=$IMAGE_ID
 	pull_image httpd:latest
@@ -211,7 +211,7 @@ $httpd"
 
 @test "image mount --all and image unmount --all" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image busybox:latest
 	local busybox=$IMAGE_ID
 	pull_image httpd:latest
@@ -236,7 +236,7 @@ $httpd"
 
 @test "rmi of a mounted image unmounts it and removes the image (as podman does)" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image busybox:latest
 	run_selkie image mount "$SELKIE_REGISTRY/busybox:latest"
 	run_selkie image mount "$SELKIE_REGISTRY/busybox:latest"
@@ -252,7 +252,7 @@ $httpd"
 
 @test "image mount and unmount errors" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image busybox:latest
 	run_selkie 125 image mount --all "$SELKIE_REGISTRY/busybox:latest"
 	assert_equal "$output" "Error: when using the --all switch, you may not pass any image names or IDs"
@@ -269,12 +269,14 @@ $httpd"
 }
 
 @test "image mount as an ordinary user asks for selkie unshare, as podman" {
-	require_root "switches to an ordinary user"
-	run setpriv --reuid 65534 --regid 65534 --clear-groups "$SELKIE_BIN" \
+	# Rootful, the commands run as nobody; the rootless pass is an ordinary user already.
+	local as_user=()
+	is_rootless || as_user=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+	run "${as_user[@]}" "$SELKIE_BIN" \
 		--root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" image mount
 	assert_equal "$status" 125
 	assert_equal "$output" 'Error: cannot run command "selkie image mount" in rootless mode, must execute `selkie unshare` first'
-	run setpriv --reuid 65534 --regid 65534 --clear-groups "$SELKIE_BIN" \
+	run "${as_user[@]}" "$SELKIE_BIN" \
 		--root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" image umount -a
 	assert_equal "$status" 125
 	assert_contains "$output" '"selkie image unmount" in rootless mode'
@@ -282,7 +284,7 @@ $httpd"
 
 @test "a mount removed behind selkie's back is forgotten by the next command" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image busybox:latest
 	run_selkie image mount "$SELKIE_REGISTRY/busybox:latest"
 	run_selkie image mount "$SELKIE_REGISTRY/busybox:latest"
@@ -308,7 +310,7 @@ $httpd"
 
 @test "a reboot (an emptied run root) and a lost mount count are repaired" {
 	require_registry
-	require_root "mounts overlay"
+	require_root "image mount works rootless only inside selkie unshare (as podman)"
 	pull_image busybox:latest
 	run_selkie image mount "$SELKIE_REGISTRY/busybox:latest"
 	local mnt=$output

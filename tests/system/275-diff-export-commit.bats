@@ -88,7 +88,7 @@ A /new"
 	assert_not_contains "$output" "etc/group"
 	assert_equal "$(tar -xOf "$BATS_TEST_TMPDIR/c1.tar" new)" "new"
 	# stopped: mounted for the export only
-	run grep -c "$SELKIE_TEST_ROOT/containers" /proc/self/mountinfo
+	run grep -c "$SELKIE_TEST_ROOT/containers" "$(selkie_mountinfo)"
 	assert_equal "$output" "0"
 
 	run_selkie export -o "$BATS_TEST_TMPDIR/out.tar" c1

@@ -30,10 +30,11 @@ db() {
 	echo "$SELKIE_TEST_ROOT/selkie.db"
 }
 
-# test_mounts: mount points under this test's storage, one a line.
+# test_mounts: mount points under this test's storage, one a line (rootless: in the user
+# namespace holder's mount namespace, where selkie mounts).
 test_mounts() {
 	awk -v root="$SELKIE_TEST_ROOT/" -v run="$SELKIE_TEST_RUNROOT/" \
-		'index($5, root) == 1 || index($5, run) == 1 { print $5 }' /proc/self/mountinfo
+		'index($5, root) == 1 || index($5, run) == 1 { print $5 }' "$(selkie_mountinfo)"
 }
 
 # assert_nothing_left: no container, no mount, no process of this test's storage, no

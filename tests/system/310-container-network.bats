@@ -64,7 +64,7 @@ http_get() {
 
 @test "a container on the default network gets a 10.90.0.0/16 address, a default route and its names in /etc/hosts" {
 	require_registry
-	require_root "CNI bridge networking"
+	require_root "the rootless default network is slirp4netns, not the selkie0 bridge"
 	in_ctr --name netdef --hostname nethost "$BUSYBOX" sh -c \
 		'ip -4 -o addr show dev eth0; echo ---; ip route; echo ---; cat /etc/hosts; echo ---; cat /etc/resolv.conf'
 	local addr routes hosts resolv
@@ -91,7 +91,7 @@ http_get() {
 
 @test "two containers on the default network reach each other by IP address" {
 	require_registry
-	require_root "CNI bridge networking"
+	require_root "the rootless default network is slirp4netns, not the selkie0 bridge"
 	run_selkie run -d --name web "$HTTPD"
 	local ip
 	ip=$(ip4_of web)
@@ -129,8 +129,9 @@ http_get() {
 
 @test "--network container:ID joins the other container's network namespace" {
 	require_registry
-	require_root "CNI bridge networking"
-	run_selkie run -d --name first "$BUSYBOX" sleep 1000
+	# (a user network: the same rootful and rootless, where the default one is slirp4netns)
+	net_create joined 10.131.7.0/24
+	run_selkie run -d --name first --network joined "$BUSYBOX" sleep 1000
 	local id
 	id=$(ctr_field first '{{.Id}}')
 	run_selkie exec first sh -c 'readlink /proc/self/ns/net; ip -o link show eth0 | sed "s/@if[0-9]*//"; ip -4 -o addr show eth0'
@@ -145,7 +146,7 @@ http_get() {
 
 @test "--network ns:PATH runs the container in that namespace and leaves it there" {
 	require_registry
-	require_root "ip netns add"
+	require_root "makes a named network namespace on the host (ip netns add)"
 	NETNS_NAME=selkie-t310-$$
 	ip netns add "$NETNS_NAME"
 	# (no dummy interfaces on this kernel: a veth pair with both ends in the namespace)
@@ -167,54 +168,56 @@ http_get() {
 
 @test "--ip and --mac-address are given to the container's eth0" {
 	require_registry
-	require_root "CNI bridge networking"
-	run_selkie run -d --name fixed --ip 10.90.77.7 --mac-address 02:42:0a:5a:4d:07 "$BUSYBOX" sleep 1000
+	# (a user network: the same rootful and rootless, where the default one is slirp4netns)
+	net_create fixednet 10.131.8.0/24
+	run_selkie run -d --name fixed --network fixednet --ip 10.131.8.7 \
+		--mac-address 02:42:0a:83:08:07 "$BUSYBOX" sleep 1000
 	run_selkie exec fixed sh -c 'ip -4 -o addr show eth0; cat /sys/class/net/eth0/address'
-	assert_contains "$output" "inet 10.90.77.7/16"
-	assert_contains "$output" "02:42:0a:5a:4d:07"
-	assert_equal "$(ip4_of fixed)" "10.90.77.7"
-	assert_equal "$(ctr_field fixed '{{.NetworkSettings.MacAddress}}')" "02:42:0a:5a:4d:07"
+	assert_contains "$output" "inet 10.131.8.7/24"
+	assert_contains "$output" "02:42:0a:83:08:07"
+	assert_equal "$(ip4_of fixed)" "10.131.8.7"
+	assert_equal "$(ctr_field fixed '{{.NetworkSettings.MacAddress}}')" "02:42:0a:83:08:07"
 	# kept across a restart
 	run_selkie restart -t 0 fixed
 	run_selkie exec fixed sh -c 'ip -4 -o addr show eth0; cat /sys/class/net/eth0/address'
-	assert_contains "$output" "inet 10.90.77.7/16"
-	assert_contains "$output" "02:42:0a:5a:4d:07"
+	assert_contains "$output" "inet 10.131.8.7/24"
+	assert_contains "$output" "02:42:0a:83:08:07"
 }
 
 @test "--ip already taken fails with a clear error and leaves nothing behind" {
 	require_registry
-	require_root "CNI bridge networking"
-	run_selkie run -d --name owner --ip 10.90.77.8 "$BUSYBOX" sleep 1000
+	# (a user network: the same rootful and rootless, where the default one is slirp4netns)
+	net_create ipnet 10.131.9.0/24
+	run_selkie run -d --name owner --network ipnet --ip 10.131.9.8 "$BUSYBOX" sleep 1000
 	local before_ns
 	before_ns=$(ls "$SELKIE_TEST_RUNROOT/netns")
-	run_selkie 125 run -d --name thief --ip 10.90.77.8 "$BUSYBOX" sleep 1000
+	run_selkie 125 run -d --name thief --network ipnet --ip 10.131.9.8 "$BUSYBOX" sleep 1000
 	assert_equal "${#lines[@]}" 1
-	assert_match "$output" "^Error: .*10\.90\.77\.8.*already allocated"
+	assert_match "$output" "^Error: .*10\.131\.9\.8.*already allocated"
 	# The failed container is created but not running (as podman), and holds nothing.
 	run_selkie ps -a --format '{{.Names}} {{.Status}}'
 	assert_match "$output" "(^|"$'\n'")thief Created("$'\n'"|$)"
-	assert_equal "$(net_test_db_query 'SELECT ip FROM net_attachments')" "10.90.77.8"
+	assert_equal "$(net_test_db_query 'SELECT ip FROM net_attachments')" "10.131.9.8"
 	assert_equal "$(ls "$SELKIE_TEST_RUNROOT/netns")" "$before_ns"
 	run_selkie exec owner ip -4 -o addr show eth0
-	assert_contains "$output" "inet 10.90.77.8/16"
+	assert_contains "$output" "inet 10.131.9.8/24"
 	# --ip outside the network's subnet, or not an address at all
-	run_selkie 125 run --rm --ip 10.91.0.5 "$BUSYBOX" true
+	run_selkie 125 run --rm --network ipnet --ip 10.91.0.5 "$BUSYBOX" true
 	assert_match "$output" "^Error: .*10\.91\.0\.5"
-	run_selkie 125 run --rm --ip notanip "$BUSYBOX" true
+	run_selkie 125 run --rm --network ipnet --ip notanip "$BUSYBOX" true
 	assert_match "$output" "^Error: .*notanip"
-	run_selkie 125 run --rm --mac-address nomac "$BUSYBOX" true
+	run_selkie 125 run --rm --network ipnet --mac-address nomac "$BUSYBOX" true
 	assert_match "$output" "^Error: .*nomac"
-	assert_equal "$(net_test_db_query 'SELECT ip FROM net_attachments')" "10.90.77.8"
+	assert_equal "$(net_test_db_query 'SELECT ip FROM net_attachments')" "10.131.9.8"
 	# the address is free again once its owner is gone
 	run_selkie rm -a -f -t 0
-	run_selkie run --rm --ip 10.90.77.8 "$BUSYBOX" true
+	run_selkie run --rm --network ipnet --ip 10.131.9.8 "$BUSYBOX" true
 }
 
 @test "--dns, --dns-search, --dns-option and --add-host are written to resolv.conf and /etc/hosts" {
 	require_registry
-	require_root "CNI bridge networking"
 	in_ctr --dns 192.0.2.53 --dns 192.0.2.54 --dns-search example.test --dns-option ndots:3 \
-		--add-host db.example.test:192.0.2.10 --add-host gw:host-gateway \
+		--add-host db.example.test:192.0.2.10 \
 		"$BUSYBOX" sh -c 'cat /etc/resolv.conf; echo ---; cat /etc/hosts'
 	local resolv hosts
 	resolv=$(sed '/^---$/,$d' <<<"$output")
@@ -223,7 +226,6 @@ http_get() {
 	assert_match "$resolv" '(^|'$'\n'')search example\.test'
 	assert_match "$resolv" '(^|'$'\n'')options ndots:3'
 	assert_match "$hosts" '(^|'$'\n'')192\.0\.2\.10[[:space:]]+db\.example\.test('$'\n''|$)'
-	assert_match "$hosts" '(^|'$'\n'')10\.90\.0\.1[[:space:]]+gw('$'\n''|$)'
 	run_selkie 125 run --rm --add-host nocolon "$BUSYBOX" true
 	assert_match "$output" "^Error: .*nocolon"
 	run_selkie 125 run --rm --dns notanip "$BUSYBOX" true
@@ -232,9 +234,15 @@ http_get() {
 	assert_equal "$output" ""
 }
 
+@test "--add-host NAME:host-gateway names the default network's gateway" {
+	require_registry
+	require_root "the rootless default network is slirp4netns, not the selkie0 bridge"
+	in_ctr --add-host gw:host-gateway "$BUSYBOX" cat /etc/hosts
+	assert_match "$output" '(^|'$'\n'')10\.90\.0\.1[[:space:]]+gw('$'\n''|$)'
+}
+
 @test "--no-hosts does not write the container's /etc/hosts" {
 	require_registry
-	require_root "CNI bridge networking"
 	in_ctr --name nohosts --no-hosts "$BUSYBOX" sh -c 'cat /etc/hosts 2>/dev/null; true'
 	assert_not_contains "$output" "nohosts"
 	assert_not_contains "$output" "host.containers.internal"
@@ -245,7 +253,6 @@ http_get() {
 
 @test "a container on two networks gets eth0 and eth1, one per network" {
 	require_registry
-	require_root "CNI bridge networking"
 	net_create neta 10.131.1.0/24
 	net_create netb 10.131.2.0/24
 	in_ctr --network neta --network netb "$BUSYBOX" sh -c 'ip -4 -o addr show eth0; ip -4 -o addr show eth1; ip route'
@@ -272,7 +279,6 @@ http_get() {
 
 @test "containers on a user network find each other by name, alias and short ID, also when started later" {
 	require_registry
-	require_root "CNI bridge networking and aardvark-dns"
 	net_create dnsnet 10.131.3.0/24
 	run_selkie run -d --name web --network dnsnet --network-alias www "$HTTPD"
 	local ip id
@@ -300,7 +306,6 @@ http_get() {
 
 @test "a --disable-dns network resolves no container names" {
 	require_registry
-	require_root "CNI bridge networking"
 	net_create nodns 10.131.4.0/24 --disable-dns
 	run_selkie network inspect --format '{{.DNSEnabled}}' nodns
 	assert_equal "$output" "false"
@@ -330,7 +335,7 @@ http_get() {
 
 @test "inspect shows the container's NetworkSettings as podman does" {
 	require_registry
-	require_root "CNI bridge networking"
+	require_root "the rootless default network is slirp4netns, not the selkie0 bridge"
 	run_selkie run -d --name insp --network-alias inspalias -p 28110:80 "$HTTPD"
 	run_selkie exec insp sh -c 'ip -4 -o addr show eth0; cat /sys/class/net/eth0/address'
 	local ip mac
@@ -370,9 +375,10 @@ http_get() {
 
 @test "network connect and disconnect add and remove an interface of a running container" {
 	require_registry
-	require_root "CNI bridge networking"
+	# (from a user network: the same rootful and rootless, where the default one is slirp4netns)
+	net_create home 10.131.11.0/24
 	net_create extra 10.131.5.0/24
-	run_selkie run -d --name roamer "$BUSYBOX" sleep 1000
+	run_selkie run -d --name roamer --network home "$BUSYBOX" sleep 1000
 	run_selkie exec roamer ip -o link
 	assert_not_contains "$output" "eth1"
 	run_selkie network connect --alias roam extra roamer
@@ -390,11 +396,11 @@ http_get() {
 	run_selkie exec roamer sh -c 'ip -o link; ip -4 -o addr'
 	assert_not_contains "$output" "eth1"
 	assert_not_contains "$output" "10.131.5."
-	assert_equal "$(ctr_field roamer '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}')" "selkie "
-	assert_equal "$(net_test_db_query 'SELECT network FROM net_attachments')" "selkie"
+	assert_equal "$(ctr_field roamer '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}')" "home "
+	assert_equal "$(net_test_db_query 'SELECT network FROM net_attachments')" "home"
 	# eth0 still works
 	run_selkie exec roamer ip -4 -o addr show eth0
-	assert_contains "$output" "inet 10.90."
+	assert_contains "$output" "inet 10.131.11."
 	run_selkie 125 network connect extra nosuchctr
 	assert_match "$output" "^Error: .*nosuchctr"
 	run_selkie 125 network connect nosuchnet roamer
@@ -403,7 +409,7 @@ http_get() {
 
 @test "network reload puts back the port forwarding of a container after its rules were flushed" {
 	require_registry
-	require_root "iptables"
+	require_root "flushes the container's rules from the host's iptables"
 	run_selkie run -d --name reloaded -p 28111:80 "$HTTPD"
 	local id
 	id=$(ctr_field reloaded '{{.Id}}')
@@ -435,7 +441,6 @@ http_get() {
 
 @test "a container on an --internal network has no default route" {
 	require_registry
-	require_root "CNI bridge networking"
 	net_create inner 10.131.6.0/24 --internal
 	run_selkie network inspect --format '{{.Internal}}' inner
 	assert_equal "$output" "true"
@@ -446,7 +451,15 @@ http_get() {
 	run_selkie run -d --name insider --network inner "$HTTPD"
 	http_get --network inner -- "http://$(ip4_of insider inner)/"
 	assert_equal "$output" "hello from selkie httpd"
-	# and no masquerade rule takes their traffic out
+}
+
+@test "no masquerade rule takes the traffic of an --internal network out" {
+	require_registry
+	require_root "reads the host's iptables (rootless, the rules are in the rootless netns)"
+	net_create inner 10.131.6.0/24 --internal
+	run_selkie run -d --name insider --network inner "$HTTPD"
+	http_get --network inner -- "http://$(ip4_of insider inner)/"
+	assert_equal "$output" "hello from selkie httpd"
 	local id
 	id=$(ctr_field insider '{{.Id}}')
 	run iptables -w -t nat -S

@@ -93,7 +93,7 @@ run_duration() {
 
 @test "create/start/rm cycles with a published port leave interfaces, rules, rows, mounts and namespaces as before" {
 	require_registry
-	require_root "CNI bridge networking and iptables"
+	require_root "counts the host's iptables rules and interfaces"
 	local cycles=${SELKIE_LEAK_CYCLES:-1000} i
 	# One cycle first: what the first container of a host makes for good (selkie's chains
 	# and their jumps, the default network's file) is not a leak.
@@ -122,7 +122,7 @@ run_duration() {
 
 @test "a selkie run -d killed with SIGKILL during its start leaves nothing the next commands do not repair" {
 	require_registry
-	require_root "CNI bridge networking and iptables"
+	require_root "counts the host's iptables rules and interfaces"
 	# warm-up, as above
 	run_selkie run -d --name warm -p 28310:80 "$HTTPD"
 	wait_until 10 curl -sf -m 2 http://127.0.0.1:28310/
@@ -161,7 +161,7 @@ run_duration() {
 
 @test "a container whose start was killed can be started again, with its port and address" {
 	require_registry
-	require_root "CNI bridge networking and iptables"
+	require_root "the default network's bridge addresses (rootless it is slirp4netns)"
 	local ms delay pid n
 	ms=$(run_duration)
 	for ((n = 1; n <= 6; n++)); do

@@ -164,7 +164,7 @@ pod_status_is() {
 	run_selkie pod rm -f -t 0 fresh
 }
 
-@test "pod status follows its containers; stop, start, restart, pause, unpause, kill" {
+@test "pod status follows its containers; stop, start, restart, kill" {
 	require_registry
 	run_selkie pod create --name life
 	local id=$output
@@ -179,11 +179,6 @@ pod_status_is() {
 	assert_equal "$output" "$id"
 	wait_until 5 ctr_status_is l2 exited
 	assert_equal "$(ctr_field l1 '{{.State.Status}}')" "running"
-	run_selkie pod pause life
-	assert_equal "$output" "$id"
-	assert_equal "$(ctr_field l1 '{{.State.Status}}')" "paused"
-	run_selkie pod unpause life
-	assert_equal "$(ctr_field l1 '{{.State.Status}}')" "running"
 	run_selkie pod restart life
 	assert_equal "$output" "$id"
 	assert_equal "$(ctr_field l1 '{{.State.Status}}')" "running"
@@ -194,6 +189,20 @@ pod_status_is() {
 	assert_equal "$output" "${id:0:12}-infra,l1,l2 exited,exited,exited"
 	run_selkie 125 pod stop nope
 	assert_equal "$output" "Error: no pod with name or ID nope found: no such pod"
+}
+
+@test "pod pause and unpause freeze and thaw its containers" {
+	require_registry
+	require_root "pause needs the freezer cgroup: this cgroup v1 host delegates none to users"
+	run_selkie pod create --name frozen
+	local id=$output
+	run_selkie run -d --pod frozen --name f1 "$BUSYBOX" sh -c "$SLEEPER"
+	run_selkie pod pause frozen
+	assert_equal "$output" "$id"
+	assert_equal "$(ctr_field f1 '{{.State.Status}}')" "paused"
+	run_selkie pod unpause frozen
+	assert_equal "$(ctr_field f1 '{{.State.Status}}')" "running"
+	run_selkie pod rm -f -t 0 frozen
 }
 
 @test "pod rm refuses running containers, -f removes them; pod prune removes stopped pods" {

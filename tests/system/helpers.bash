@@ -14,9 +14,12 @@ selkie_test_setup() {
 	# Tests must never read the host's registries.conf or credentials.
 	export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
 	export REGISTRY_AUTH_FILE=$BATS_TEST_TMPDIR/auth.json
+	# Rootless: the user namespace holder of this test keeps its pid file here, so every test
+	# has a holder of its own (and the teardown ends it).
 	export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg-run
 	export HOME=$BATS_TEST_TMPDIR/home
 	mkdir -p "$XDG_RUNTIME_DIR" "$HOME"
+	chmod 0700 "$XDG_RUNTIME_DIR"
 	cat >"$CONTAINERS_REGISTRIES_CONF" <<-CONF
 		unqualified-search-registries = ["${SELKIE_REGISTRY:-127.0.0.1:1}"]
 		short-name-mode = "permissive"
@@ -46,13 +49,26 @@ teardown() {
 # Whatever a test started is gone when it ends; stores are removed with the temp dir. Every
 # container the test left is removed (stopped first); a mount or a process (monitor, runtime)
 # of this test's storage that is still there afterwards fails the test, and is then cleared.
+# Rootless, the same holds inside the test's user namespace: the mounts are looked for in the
+# holder's mount namespace, every process of the user namespace but the holder counts, the
+# store is removed from inside (its files belong to subordinate IDs), and the holder is ended.
 selkie_test_teardown() {
+	local holder='' userns=''
+	if is_rootless; then
+		holder=$(rootless_holder_pid)
+		[[ -z $holder ]] || userns=$(readlink "/proc/$holder/ns/user" 2>/dev/null) || true
+	fi
 	net_leaks_collect
 	if [[ -d ${SELKIE_TEST_ROOT:-/nonexistent} ]]; then
 		"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
 			rm -af -t 0 >/dev/null 2>&1 || true
 	fi
 	[[ -n ${BATS_TEST_TMPDIR:-} ]] || return 0
+	# (rm may have started the holder, when none ran)
+	if is_rootless && [[ -z $holder ]]; then
+		holder=$(rootless_holder_pid)
+		[[ -z $holder ]] || userns=$(readlink "/proc/$holder/ns/user" 2>/dev/null) || true
+	fi
 	local left=0 m p
 	# A monitor finishes its cleanup just after the container is gone: give it a moment.
 	wait_until 5 test_processes_gone 2>/dev/null || true
@@ -61,8 +77,17 @@ selkie_test_teardown() {
 		kill -9 "$p" 2>/dev/null || true
 		left=1
 	done
+	if [[ -n $userns ]]; then
+		wait_until 5 userns_processes_gone "$userns" "$holder" 2>/dev/null || true
+		for p in $(userns_processes "$userns" "$holder"); do
+			echo "# process left in the user namespace: $p $(tr '\0' ' ' \
+				<"/proc/$p/cmdline" 2>/dev/null)" >&2
+			kill -9 "$p" 2>/dev/null || true
+			left=1
+		done
+	fi
 	# The (now empty) cgroups of what was killed: the host keeps them otherwise.
-	if ((left)); then
+	if ((left)) && ! is_rootless; then
 		sleep 0.2
 		for p in "$SELKIE_TEST_RUNROOT"/containers/*; do
 			rmdir /sys/fs/cgroup/*/selkie/"${p##*/}" 2>/dev/null || true
@@ -70,11 +95,49 @@ selkie_test_teardown() {
 	fi
 	net_leaks_check || left=1
 	for m in $(awk -v dir="$BATS_TEST_TMPDIR/" 'index($5, dir) == 1 { print $5 }' \
-		/proc/self/mountinfo | sort -r); do
+		"$(selkie_mountinfo)" | sort -r); do
 		echo "# mount left behind: $m" >&2
-		umount -l "$m" 2>/dev/null || true
+		in_userns umount -l "$m" 2>/dev/null || true
 		left=1
 	done
+	if is_rootless; then
+		rootless_teardown "$holder" "$userns" || left=1
+	fi
+	return "$left"
+}
+
+# rootless_teardown HOLDER USERNS: remove what the test made from inside its user namespace
+# (files of subordinate IDs cannot be removed from outside), then end the holder with
+# `selkie system migrate`; the holder or any process of the namespace still there fails the
+# test. The pid file stays until then: `selkie unshare` needs it to find the namespace.
+rootless_teardown() {
+	local holder=$1 userns=$2 left=0 p
+	[[ -n $holder ]] || return 0
+	in_userns find "$BATS_TEST_TMPDIR" -mindepth 1 -maxdepth 1 ! -name xdg-run \
+		-exec rm -rf {} + >/dev/null 2>&1 || true
+	"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" \
+		system migrate >/dev/null 2>&1 || true
+	if ! wait_until 5 pid_gone "$holder" 2>/dev/null; then
+		echo "# user namespace holder still running after system migrate: $holder" >&2
+		kill -9 "$holder" 2>/dev/null || true
+		left=1
+	fi
+	p=$(rootless_holder_pid)
+	if [[ -n $p && $p != "$holder" ]]; then
+		echo "# a new user namespace holder was started by the teardown: $p" >&2
+		kill -9 "$p" 2>/dev/null || true
+		left=1
+	fi
+	if [[ -n $userns ]]; then
+		for p in $(userns_processes "$userns" ""); do
+			echo "# process outlived its user namespace holder: $p $(tr '\0' ' ' \
+				<"/proc/$p/cmdline" 2>/dev/null)" >&2
+			kill -9 "$p" 2>/dev/null || true
+			left=1
+		done
+	fi
+	# Leftovers the namespace could not remove (e.g. the removal failed): as much as we can.
+	rm -rf "${BATS_TEST_TMPDIR:?}"/* 2>/dev/null || true
 	return "$left"
 }
 
@@ -198,11 +261,88 @@ require_registry() {
 	fi
 }
 
-# require_root: skip (with the reason) for a rootless pass.
+# is_rootless: the suite runs as an ordinary user (the rootless pass of tests/run-system.sh).
+is_rootless() {
+	[[ $EUID -ne 0 ]]
+}
+
+# require_root REASON: the test cannot work rootless by design (host iptables or interfaces,
+# cgroup limits on this cgroup v1 host, mounts in the host's namespace, ...): skip it with
+# "needs root: REASON". The rootless pass counts exactly these skips as root-only (skipped, not
+# failed) and prints how many; any other skip is a failure. Not for what a rootless user should
+# be able to do: such a test fails rootless until selkie does it.
 require_root() {
-	if [[ $(id -u) -ne 0 ]]; then
+	if [[ -z $* ]]; then
+		echo "# require_root needs a reason" >&2
+		return 1
+	fi
+	if is_rootless; then
 		skip "needs root: $*"
 	fi
+}
+
+# rootless_holder_pid: the PID of this test's user namespace holder (selkie's pause.pid in
+# $XDG_RUNTIME_DIR/selkie, or in /tmp/selkie-run-UID without it), when it runs.
+rootless_holder_pid() {
+	local f=/tmp/selkie-run-$EUID/pause.pid p
+	[[ -z ${XDG_RUNTIME_DIR:-} ]] || f=$XDG_RUNTIME_DIR/selkie/pause.pid
+	p=$(cat "$f" 2>/dev/null) || return 0
+	# (a stale file's pid may be another process's now)
+	[[ $p =~ ^[0-9]+$ ]] && grep -qaF __userns-holder "/proc/$p/cmdline" 2>/dev/null && echo "$p"
+	return 0
+}
+
+# selkie_mountinfo: the mount table of the namespace selkie mounts in: the holder's rootless,
+# this process's otherwise (/dev/null rootless when no holder runs: then nothing is mounted).
+selkie_mountinfo() {
+	local holder
+	if is_rootless; then
+		holder=$(rootless_holder_pid)
+		if [[ -n $holder && -r /proc/$holder/mountinfo ]]; then
+			echo "/proc/$holder/mountinfo"
+		else
+			echo /dev/null
+		fi
+	else
+		echo /proc/self/mountinfo
+	fi
+}
+
+# in_userns CMD...: CMD as the store's root: as it is when rootful, inside the rootless user
+# namespace (`selkie unshare`, uid 0 there) otherwise, so that files of the container's users
+# can be read, changed and removed, and stat shows their owners as the container sees them.
+in_userns() {
+	if is_rootless; then
+		"$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" unshare "$@"
+	else
+		"$@"
+	fi
+}
+
+# userns_processes USERNS EXCEPT: PIDs of the live processes in user namespace USERNS (as
+# readlink shows /proc/PID/ns/user), but EXCEPT, one a line. The test user owns the namespace, so it
+# may look at (and kill) its processes of every mapped ID.
+userns_processes() {
+	local pat=${1//[/\\[} except=$2 p
+	pat=${pat//]/\\]}
+	# one find for all (a readlink each would be hundreds of processes per poll)
+	while read -r p; do
+		p=${p#/proc/}
+		p=${p%/ns}
+		[[ $p != "$except" && $p != "$$" && $p != "$BASHPID" ]] || continue
+		# (a zombie, e.g. the ended holder until init reaps it, still shows its namespace)
+		pid_gone "$p" || echo "$p"
+	done < <(find /proc/[0-9]*/ns/user -maxdepth 0 -lname "$pat" -printf '%h\n' 2>/dev/null)
+	return 0
+}
+
+userns_processes_gone() {
+	[[ -z $(userns_processes "$@") ]]
+}
+
+# pid_gone PID: the process has exited (a zombie waiting for its reaper counts as gone).
+pid_gone() {
+	[[ ! -d /proc/$1 ]] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
 }
 
 # require_script: terminal tests drive a pty with script(1) (bsdutils, always installed).
@@ -277,6 +417,9 @@ net_ns_host_ifindexes() {
 net_leaks_collect() {
 	local ns
 	NET_LEAK_IFINDEXES=()
+	# Rootless: an ordinary user can make no veth in the host's namespace (nor enter the
+	# container's); the veths of user networks are in the rootless network namespace.
+	is_rootless && return 0
 	[[ -d ${SELKIE_TEST_RUNROOT:-/nonexistent}/netns ]] || return 0
 	for ns in "$SELKIE_TEST_RUNROOT"/netns/*; do
 		[[ -e $ns ]] || continue
@@ -288,6 +431,9 @@ net_leaks_collect() {
 # containers (selkie's "selkie:ID" comments, the CNI plugins' "id: ID" ones).
 net_test_rules() {
 	local ids
+	# Rootless: an ordinary user can add no rule to the host's tables (nor read them); the
+	# rules of user networks are in the rootless network namespace.
+	is_rootless && return 0
 	ids=$(net_test_ids)
 	[[ -n $ids ]] || return 0
 	{ iptables -w -t nat -S; iptables -w -t filter -S; } 2>/dev/null | grep -F -- "$ids" || true
@@ -324,7 +470,7 @@ net_leaks_check() {
 		"$SELKIE_TEST_RUNROOT"/networks/firewall/*; do
 		[[ -e $f ]] || continue
 		echo "# network state left behind: $f" >&2
-		umount -l "$f" 2>/dev/null || true
+		in_userns umount -l "$f" 2>/dev/null || true
 		left=1
 	done
 	return "$left"

@@ -147,18 +147,23 @@ static void test_ctr_config_net_build_modes(void **state)
 	}
 }
 
-/* rootless networking is not there yet: loopback only */
-static void test_ctr_config_net_build_user_modes_are_private(void **state)
+/* slirp4netns and pasta are kept with their options; bad slirp4netns options fail at create */
+static void test_ctr_config_net_build_user_modes(void **state)
 {
 	(void)state;
-	const char *modes[] = { "slirp4netns", "pasta" };
+	const char *modes[] = { "slirp4netns", "pasta", "slirp4netns:allow_host_loopback=true",
+				"pasta:--mtu,1500" };
 	for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
 		char *nets[] = { (char *)modes[i], NULL };
 		struct ctr_create_opts o = { .networks = nets };
 		_cleanup_json_ json_t *doc = build_ok(&o);
-		assert_string_equal(mode_of(doc), "private");
+		assert_string_equal(mode_of(doc), modes[i]);
 		assert_int_equal(json_array_size(sk_json_path(doc, "Selkie.Networks")), 0);
 	}
+	char *bad[] = { "slirp4netns:foo=1", NULL };
+	struct ctr_create_opts o = { .networks = bad };
+	_cleanup_free_ char *msg = build_err(&o);
+	assert_string_equal(msg, "unknown option for slirp4netns: \"foo=1\"");
 }
 
 static void test_ctr_config_net_build_mode_mixed_with_network(void **state)
@@ -418,7 +423,7 @@ int main(void)
 		cmocka_unit_test(test_ctr_config_net_build_bridge_and_default_alias),
 		cmocka_unit_test(test_ctr_config_net_build_several_networks_in_order),
 		cmocka_unit_test(test_ctr_config_net_build_modes),
-		cmocka_unit_test(test_ctr_config_net_build_user_modes_are_private),
+		cmocka_unit_test(test_ctr_config_net_build_user_modes),
 		cmocka_unit_test(test_ctr_config_net_build_mode_mixed_with_network),
 		cmocka_unit_test(test_ctr_config_net_build_container_mode_needs_name),
 		cmocka_unit_test(test_ctr_config_net_build_ip_and_mac_on_first_network),
