@@ -12,6 +12,7 @@
 #include "config/userns.h"
 #include "image/manifest.h"
 #include "oci/runtime-pick.h"
+#include "state/containers.h"
 #include "state/images.h"
 #include "store/store.h"
 #include "util/fs.h"
@@ -54,6 +55,23 @@ int cmd_version(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	return 0;
 }
 
+/* podman's host.idMappings: the namespace's map as [{container_id, host_id, size}]. */
+static json_t *id_map_json(const char *path)
+{
+	json_t *arr = json_array();
+	_cleanup_free_ char *text = NULL;
+	if (fs_read_file(path, 65536, &text, NULL) < 0)
+		return arr;
+	unsigned long in, out, size;
+	int used;
+	for (const char *p = text; sscanf(p, "%lu %lu %lu%n", &in, &out, &size, &used) == 3;
+	     p += used)
+		json_array_append_new(arr, json_pack("{s:I, s:I, s:I}", "container_id",
+						     (json_int_t)in, "host_id", (json_int_t)out,
+						     "size", (json_int_t)size));
+	return arr;
+}
+
 static int host_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err)
 {
 	struct utsname u;
@@ -70,6 +88,11 @@ static int host_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err)
 				    rt.version);
 	if (rt.note)
 		json_object_set_new(runtime, "note", json_string(rt.note));
+	json_t *idmaps =
+		config_userns_rootless()
+			? json_pack("{s:o, s:o}", "uidmap", id_map_json("/proc/self/uid_map"),
+				    "gidmap", id_map_json("/proc/self/gid_map"))
+			: NULL;
 	oci_runtime_info_release(&rt);
 	*ret = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:o}", "arch",
 			 image_host_arch(), "os", "linux", "kernel", u.release, "hostname",
@@ -78,6 +101,8 @@ static int host_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err)
 			 (json_int_t)si.totalram * si.mem_unit, "memFree",
 			 (json_int_t)si.freeram * si.mem_unit, "rootless", config_userns_rootless(),
 			 "ociRuntime", runtime);
+	if (idmaps)
+		json_object_set_new(*ret, "idMappings", idmaps);
 	return 0;
 }
 
@@ -95,11 +120,25 @@ static int store_object(struct cli_ctx *ctx, json_t **ret, struct sk_error **err
 	while (imgs[n])
 		n++;
 	state_image_list_free(imgs);
+	struct state_container **ctrs = NULL;
+	r = state_container_list(s->db, false, &ctrs, err);
+	if (r < 0)
+		return r;
+	size_t n_ctrs = 0;
+	while (ctrs[n_ctrs])
+		n_ctrs++;
+	state_container_list_free(ctrs);
 	_cleanup_free_ char *dbpath = path_join(s->graph_root, "selkie.db");
 	*ret = json_pack("{s:s, s:s, s:s, s:s, s:{s:I}, s:{s:I}}", "graphRoot", s->graph_root,
 			 "runRoot", s->run_root, "graphDriverName",
 			 store_driver_to_string(s->driver), "databasePath", dbpath, "imageStore",
-			 "number", (json_int_t)n, "containerStore", "number", (json_int_t)0);
+			 "number", (json_int_t)n, "containerStore", "number", (json_int_t)n_ctrs);
+	/* podman's way of saying overlay goes through fuse-overlayfs */
+	json_t *gopts = json_object();
+	if (s->driver == STORE_DRIVER_OVERLAY && s->mount_program)
+		json_object_set_new(gopts, "overlay.mount_program",
+				    json_pack("{s:s}", "Executable", s->mount_program));
+	json_object_set_new(*ret, "graphOptions", gopts);
 	return 0;
 }
 

@@ -4,8 +4,10 @@
 #include "cli/ctr-context.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "store/store.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 int cli_exit_code(const struct sk_error *err)
@@ -65,6 +67,14 @@ int cli_ctx_store(struct cli_ctx *ctx, struct store **ret, struct sk_error **err
 		.driver = ctx->global.storage_driver,
 		.rootless = ctx->paths.rootless,
 	};
+	/* podman's storage.conf names; the only one selkie has */
+	STRV_FOREACH (opt, ctx->global.storage_opts) {
+		if (strncmp(*opt, "overlay.mount_program=", 22) == 0 ||
+		    strncmp(*opt, "mount_program=", 14) == 0)
+			o.mount_program = strchr(*opt, '=') + 1;
+		else
+			return sk_err_invalid(err, "unknown storage option \"%s\"", *opt);
+	}
 	int r = store_open(&o, &ctx->store, err);
 	if (r < 0)
 		return r;

@@ -428,6 +428,14 @@ static int extract_opts(const struct side *dst, const char *dir, const struct ct
 	if (dst->end->ctr) {
 		eo->chown = !o->archive;
 		eo->devices = !config_userns_rootless();
+		/* The container's root, as it is outside its own user namespace. */
+		const char *cfg = dst->end->ctr->config;
+		_cleanup_json_ json_t *doc = cfg ? sk_json_parse(cfg, strlen(cfg), NULL) : NULL;
+		_cleanup_(ctr_userns_done) struct ctr_userns u = { 0 };
+		if (doc && ctr_userns_load(doc, &u, err) < 0)
+			return sk_error_ret(*err);
+		eo->uid = ctr_userns_host_uid(&u, 0);
+		eo->gid = ctr_userns_host_gid(&u, 0);
 		return 0;
 	}
 	int fd = safe_path_open(dst->root_fd, dir, O_PATH | O_DIRECTORY, 0);

@@ -12,6 +12,7 @@
 #include "ctr/start-internal.h"
 #include "net/network.h"
 #include "net/ports.h"
+#include "net/slirp.h"
 #include "state/networks.h"
 #include "util/fs.h"
 #include "util/json-util.h"
@@ -80,6 +81,12 @@ int ctr_ports_reserve(struct ctr_ctx *x, const struct state_container *c, const 
 	bool random = false;
 	for (size_t i = 0; i < *n; i++)
 		random = random || (*ports)[i].host_port == 0;
+	/* rootless: what an ordinary user can't bind, in rootless podman's words */
+	if (x->store->rootless) {
+		r = net_user_ports_probe(*ports, *n, err);
+		if (r < 0)
+			return r;
+	}
 	r = net_ports_bind(*ports, *n, &rs->port_fds, &rs->n_port_fds, err);
 	/* A restart: the previous monitor lets go of the ports as its container exits, a moment
 	 * after the stop returned. Its own ports are worth waiting for, briefly. */

@@ -501,7 +501,8 @@ int ctr_userns_user_check(const struct ctr_userns *u, struct ctr_user *user, str
 		return sk_error_set(err, SK_ERR_NOEXEC, EINVAL, "%s", msg);
 	}
 	/* podman's supplementary groups in its user namespaces */
-	if (u->kind == CTR_USERNS_NOMAP || u->kind == CTR_USERNS_KEEP_ID)
+	if (u->kind == CTR_USERNS_NOMAP || u->kind == CTR_USERNS_KEEP_ID ||
+	    u->kind == CTR_USERNS_CONTAINER)
 		groups_put_first(user, user->gid);
 	if (u->kind == CTR_USERNS_KEEP_ID)
 		groups_put_first(user, u->keep_id_gid);

@@ -303,3 +303,26 @@ int net_helper_port_probe(const struct net_port *p, struct sk_error **err)
 			    "listen %s %s:%u: bind: %s", p->protocol, addr, p->host_port,
 			    strerror_go(-r));
 }
+
+int net_tun_check(struct sk_error **err)
+{
+	if (access("/dev/net/tun", R_OK | W_OK) == 0)
+		return 0;
+	int e = errno;
+	return sk_err_system(err, e,
+			     "cannot open /dev/net/tun: %s: rootless networking (slirp4netns, "
+			     "pasta) needs it usable by users (mode 0666, as udev makes it)",
+			     strerror_go(e));
+}
+
+int net_user_ports_probe(const struct net_port *ports, size_t n, struct sk_error **err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ports[i].host_port == 0)
+			continue;
+		int r = net_helper_port_probe(&ports[i], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

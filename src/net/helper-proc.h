@@ -33,3 +33,7 @@ char *net_helper_log_tail(int log_fd);
  * 'net.ipv4.ip_unprivileged_port_start=80' to /etc/sysctl.conf (currently 1024), or choose a
  * larger port number (>= 1024): listen tcp 0.0.0.0:80: bind: permission denied". */
 int net_helper_port_probe(const struct net_port *p, struct sk_error **err);
+
+/* slirp4netns and pasta open /dev/net/tun: a clear error when this user can't (a host without
+ * udev leaves it 0600). */
+int net_tun_check(struct sk_error **err);

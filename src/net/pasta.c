@@ -116,7 +116,9 @@ int net_pasta_start(const struct net_pasta_opts *o, struct net_pasta *ret, struc
 				     "configured: exec: \"pasta\": executable file not found in "
 				     "$PATH");
 	_cleanup_strv_free_ char **argv = NULL;
-	int r = net_pasta_argv_build(prog, o, &argv, err);
+	int r = net_tun_check(err);
+	if (r >= 0)
+		r = net_pasta_argv_build(prog, o, &argv, err);
 	if (r < 0)
 		return r;
 	/* this pasta (2023_03_09) starts without a word when it can't bind a port: a taken or

@@ -501,6 +501,8 @@ int net_slirp_start(const struct net_slirp_opts *o, struct net_slirp *ret, struc
 		return sk_err_invalid(err, "calculating expected ip for slirp4netns: %s",
 				      r == -ERANGE ? "subnet too small" : "invalid cidr");
 	r = opts_check(o, err);
+	if (r >= 0)
+		r = net_tun_check(err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *prog = child_find_program("slirp4netns");

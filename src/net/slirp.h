@@ -109,3 +109,7 @@ char *net_slirp_hostfwd_remove_request(int id);
  * description in *ret_desc (allocated) for {"error":{"desc":"..."}}; -EBADMSG (and a reason)
  * for anything else. Both out-params may be NULL. */
 int net_slirp_reply_check(const char *reply, int *ret_id, char **ret_desc);
+
+/* Rootless: each port (host_port set) as slirp4netns or pasta would bind it, with rootless
+ * podman's errors ("cannot expose privileged port 80, ..."); 0 when they all can be. */
+int net_user_ports_probe(const struct net_port *ports, size_t n, struct sk_error **err);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 
 #include "state/images.h"
 #include "store/layer-store.h"
+#include "util/child.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -197,6 +199,46 @@ static int overlay_mount_run(struct mount_job *j, const struct store_overlay_opt
 	return 0;
 }
 
+/* A FUSE overlay (fuse-overlayfs): the same layers and options, the kernel's whiteouts and
+ * user.overlay.opaque understood; it runs as a daemon until the mount goes. */
+static int fuse_overlay_mount(struct store *s, const char *prog,
+			      const struct store_overlay_opts *oo, const char *target,
+			      struct sk_error **err)
+{
+	if (access("/dev/fuse", R_OK | W_OK) < 0)
+		return sk_err_system(err, errno,
+				     "%s: cannot open /dev/fuse: %s (it must be usable by users: "
+				     "mode 0666, as udev makes it)",
+				     prog, strerror(errno));
+	_cleanup_strv_free_ char **lowers = store_overlay_lowers_build(oo);
+	_cleanup_free_ char *joined = strv_join(lowers, ":");
+	_cleanup_strbuf_ struct strbuf data = STRBUF_INIT;
+	strbuf_addf(&data, "lowerdir=%s", joined);
+	if (oo->upper_dir)
+		strbuf_addf(&data, ",upperdir=%s,workdir=%s", oo->upper_dir, oo->work_dir);
+	char *argv[] = { (char *)prog, "-o", data.buf, (char *)target, NULL };
+	/* the daemon keeps its stderr: a memfd, not a pipe we would wait on for ever */
+	_cleanup_close_ int log = memfd_create("fuse-overlayfs", MFD_CLOEXEC);
+	struct child_opts co = CHILD_OPTS_INIT;
+	co.cwd = s->layers_dir;
+	co.stdout_fd = log;
+	co.stderr_fd = log;
+	int status;
+	int r = child_run(argv, &co, &status, NULL, NULL);
+	if (r < 0)
+		return sk_err_system(err, -r, "run %s: %s", prog, strerror(-r));
+	if (status != 0) {
+		_cleanup_free_ char *out = NULL;
+		lseek(log, 0, SEEK_SET);
+		if (fs_read_fd(log, 4096, &out, NULL) < 0 || !out)
+			out = xstrdup("");
+		out[strcspn(out, "\n")] = '\0';
+		return sk_err_system(err, EIO, "mount %s on %s: %s", prog, target,
+				     *out ? out : "failed");
+	}
+	return 0;
+}
+
 static int overlay_mount(struct store *s, const struct store_mount_request *req, int target_fd,
 			 struct sk_error **err)
 {
@@ -230,7 +272,24 @@ static int overlay_mount(struct store *s, const struct store_mount_request *req,
 		.userxattr = s->rootless,
 	};
 	snprintf(j.target, sizeof(j.target), "/proc/self/fd/%d", target_fd);
-	return overlay_mount_run(&j, &oo, req->target, err);
+	if (s->mount_program)
+		return fuse_overlay_mount(s, s->mount_program, &oo, req->target, err);
+	r = overlay_mount_run(&j, &oo, req->target, err);
+	if (r >= 0 || !s->rootless || ((*err)->errnum != EPERM && (*err)->errnum != EINVAL))
+		return r;
+	/* The kernel refuses overlay in this user namespace: fuse-overlayfs, from now on. */
+	_cleanup_free_ char *prog = child_find_program("fuse-overlayfs");
+	if (!prog)
+		return r;
+	sk_error_free(*err);
+	*err = NULL;
+	r = fuse_overlay_mount(s, prog, &oo, req->target, err);
+	if (r >= 0) {
+		_cleanup_free_ char *mp = path_join(s->layers_dir, ".mount_program");
+		(void)fs_write_atomic(mp, prog, strlen(prog), 0644);
+		s->mount_program = TAKE_PTR(prog);
+	}
+	return r;
 }
 
 /* A read-only bind made in one step (open_tree + mount_setattr + move_mount), so no writable

@@ -83,6 +83,7 @@ int store_open(const struct store_opts *o, struct store **ret, struct sk_error *
 	s->graph_root = xstrdup(o->graph_root);
 	s->run_root = xstrdup(o->run_root);
 	s->rootless = o->rootless;
+	s->mount_program = o->mount_program ? xstrdup(o->mount_program) : NULL;
 	s->lock_fd = -1;
 	s->blobs_dir = path_join(s->graph_root, "blobs/sha256");
 	s->tmp_dir = path_join(s->graph_root, "tmp");
@@ -97,6 +98,12 @@ int store_open(const struct store_opts *o, struct store **ret, struct sk_error *
 		r = store_pick_driver(s, o->driver, err);
 	if (r >= 0) {
 		s->layers_dir = path_join(s->graph_root, store_driver_to_string(s->driver));
+		if (!s->mount_program) {
+			/* the kernel refused overlay here once: not asked again */
+			_cleanup_free_ char *mp = path_join(s->layers_dir, ".mount_program");
+			if (fs_read_file(mp, 4096, &s->mount_program, NULL) >= 0)
+				s->mount_program[strcspn(s->mount_program, "\n")] = '\0';
+		}
 		_cleanup_free_ char *l = path_join(s->layers_dir, "l");
 		r = fs_mkdir_p(l, 0700);
 		if (r < 0)
@@ -121,6 +128,7 @@ void store_close(struct store *s)
 	state_db_close(s->db);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
+	free(s->mount_program);
 	free(s->graph_root);
 	free(s->run_root);
 	free(s->layers_dir);

@@ -22,6 +22,10 @@ struct store_opts {
 	const char *run_root;
 	const char *driver; /* NULL: the one the store was made with, else overlay if possible */
 	bool rootless;
+	/* overlay: mount with this FUSE program (fuse-overlayfs) instead of the kernel's
+	 * overlay (--storage-opt overlay.mount_program=PATH); NULL: the kernel's, falling back to
+	 * fuse-overlayfs when it refuses (a user namespace on an older kernel) */
+	const char *mount_program;
 };
 
 struct store {
@@ -29,6 +33,8 @@ struct store {
 	char *run_root;
 	enum store_driver driver;
 	bool rootless;
+	char *mount_program; /* see store_opts; also set (and kept in <layers>/.mount_program)
+				once the kernel has refused */
 	struct state_db *db;
 	char *layers_dir; /* <graph>/overlay or <graph>/vfs */
 	char *blobs_dir;  /* <graph>/blobs/sha256 */
