@@ -8,6 +8,7 @@
 #include "cli/cmds-volume.h"
 #include "cli/cmds.h"
 #include "cli/ctr-context.h"
+#include "config/userns.h"
 #include "ctr/ctr.h"
 #include "store/mount.h"
 #include "util/fs.h"
@@ -87,6 +88,10 @@ int cmd_system_reset(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	cli_ctx_release_store(ctx);
 	store_unmount_all_below(graph);
 	store_unmount_all_below(run);
+	/* rootless: the namespace's holder goes too (its pid file may live in the run root), as
+	 * podman's reset ends its pause process */
+	if (config_userns_rootless() && config_userns_holder_stop(&err) < 0)
+		cli_fail_take(&err);
 	int r = fs_rm_rf(graph);
 	if (r < 0)
 		return cli_failf("remove %s: %s", graph, strerror(-r));

@@ -185,6 +185,7 @@ int ctr_spec_build(const json_t *doc, const struct ctr_start_resolved *rs, json_
 		.shm_size = (uint64_t)sk_json_int(host, "ShmSize", 0),
 		.hostname = sk_json_str(cfg, "Hostname"),
 		.privileged = privileged,
+		.rootless = rs->rootless,
 		.cap_add = sc.cap_add,
 		.cap_drop = sc.cap_drop,
 		.seccomp = sc.seccomp,

@@ -30,6 +30,7 @@ struct ctr_start_resolved {
 	char *userns_path;
 	bool net_sysctls_done; /* selkie wrote the net.* sysctls itself: not in the spec */
 	const char *cgroups_path;
+	bool rootless;	  /* selkie runs in an ordinary user's namespace */
 	bool no_cgroups;  /* rootless without a delegated cgroup: no limits in the spec */
 	char **args;	  /* NULL: the document's Entrypoint + Cmd (an --init wrapper sets it) */
 	char *netns_path; /* the namespace start made, owned */

@@ -250,6 +250,7 @@ static int bundle_write(struct ctr_ctx *x, const struct state_container *c, cons
 	_cleanup_free_ char *cg_user = x->store->rootless ? oci_cgroup_rootless_parent() : NULL;
 	const char *cg_parent =
 		sk_json_str(sk_json_path((json_t *)doc, "HostConfig"), "CgroupParent");
+	rs->rootless = x->store->rootless;
 	rs->no_cgroups = x->store->rootless && !cg_user;
 	if (r >= 0 && !rs->no_cgroups)
 		r = oci_cgroup_path_build(cg_parent ? cg_parent : cg_user, c->id, &cgpath, err);

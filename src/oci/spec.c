@@ -185,7 +185,12 @@ static void mounts_defaults(const struct oci_spec_settings *s, json_t *arr)
 						   "ptmxmode=0666", "mode=0620", NULL };
 	static const char *const hostbind_o[] = { "rbind", "nosuid", "noexec", "nodev", NULL };
 	const char *rw = s->privileged ? "rw" : "ro";
-	json_array_append_new(arr, mount_new("/proc", "proc", "proc", proc_o));
+	bool own_userns = s->userns_path || s->n_uid_mappings > 0;
+	if (s->rootless && ns_is_host(s, OCI_NS_PID))
+		/* the host's PID namespace belongs to the initial user namespace: no new proc */
+		json_array_append_new(arr, mount_new("/proc", "bind", "/proc", hostbind_o));
+	else
+		json_array_append_new(arr, mount_new("/proc", "proc", "proc", proc_o));
 	json_array_append_new(arr, mount_new("/dev", "tmpfs", "tmpfs", dev_o));
 	json_array_append_new(arr, mount_new("/dev/pts", "devpts", "devpts",
 					     gid5_unmapped(s) ? pts_nogid_o : pts_o));
@@ -201,8 +206,9 @@ static void mounts_defaults(const struct oci_spec_settings *s, json_t *arr)
 		json_array_append_new(arr, mount_new("/dev/mqueue", "mqueue", "mqueue", proc_o));
 		json_array_append_new(arr, mount_new("/dev/shm", "tmpfs", "shm", shm_o));
 	}
-	if (ns_is_host(s, OCI_NS_NETWORK)) {
-		/* sysfs can't be mounted fresh without a network namespace of our own */
+	if (ns_is_host(s, OCI_NS_NETWORK) || (s->rootless && own_userns)) {
+		/* sysfs can't be mounted fresh without a network namespace owned by the
+		 * container's user namespace (rootless, the network namespace is the user's) */
 		const char *sys_o[] = { "rbind", "nosuid", "noexec", "nodev", rw, NULL };
 		json_array_append_new(arr, mount_new("/sys", "bind", "/sys", sys_o));
 	} else {

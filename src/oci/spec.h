@@ -84,6 +84,9 @@ struct oci_spec_settings {
 
 	/* security */
 	bool privileged;
+	/* selkie runs in an ordinary user's namespace: /proc and /sys of namespaces it does not
+	 * own are bound from the host rather than mounted (the kernel refuses those mounts) */
+	bool rootless;
 	char **cap_add; /* "NET_ADMIN", "cap_sys_admin", "ALL" */
 	char **cap_drop;
 	const json_t *seccomp; /* linux.seccomp (borrowed); NULL: unconfined */

@@ -103,9 +103,10 @@ cgroup_dir() {
 	require_registry
 	run_selkie run --rm --name fg "$BUSYBOX" true
 	run_selkie 1 container exists fg
-	run_selkie run -d --rm --name bg "$BUSYBOX" sh -c 'sleep 0.3'
+	# (long enough to be seen running on a loaded machine)
+	run_selkie run -d --rm --name bg "$BUSYBOX" sh -c 'sleep 3'
 	run_selkie container exists bg
-	wait_until 10 bash -c "! '$SELKIE_BIN' --root '$SELKIE_TEST_ROOT' \
+	wait_until 20 bash -c "! '$SELKIE_BIN' --root '$SELKIE_TEST_ROOT' \
 		--runroot '$SELKIE_TEST_RUNROOT' container exists bg"
 	run_selkie ps -a -q
 	assert_equal "$output" ""
