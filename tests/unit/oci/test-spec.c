@@ -429,6 +429,50 @@ static void test_oci_spec_build_namespace_errors(void **state)
 	assert_int_equal(oci_ns_type_from_string("user"), _OCI_NS_TYPE_INVALID);
 }
 
+static void test_oci_spec_build_user_namespace(void **state)
+{
+	(void)state;
+	struct oci_spec_settings s = SETTINGS_INIT;
+	_cleanup_json_ json_t *none = build_ok(&s);
+	assert_null(ns_of(none, "user"));
+	assert_null(sk_json_path(none, "linux.uidMappings"));
+	const struct idmap_range uids[] = { { 0, 1, 1001 }, { 1001, 0, 1 } };
+	const struct idmap_range gids[] = { { 0, 100000, 65536 } };
+	s.uid_mappings = uids;
+	s.n_uid_mappings = 2;
+	s.gid_mappings = gids;
+	s.n_gid_mappings = 1;
+	_cleanup_json_ json_t *spec = build_ok(&s);
+	assert_non_null(ns_of(spec, "user"));
+	assert_null(json_object_get(ns_of(spec, "user"), "path"));
+	json_t *um = sk_json_path(spec, "linux.uidMappings");
+	assert_int_equal(json_array_size(um), 2);
+	assert_int_equal(sk_json_int(json_array_get(um, 1), "containerID", -1), 1001);
+	assert_int_equal(sk_json_int(json_array_get(um, 1), "hostID", -1), 0);
+	assert_int_equal(sk_json_int(json_array_get(um, 1), "size", -1), 1);
+	assert_int_equal(sk_json_int(json_array_get(sk_json_path(spec, "linux.gidMappings"), 0),
+				     "hostID", -1),
+			 100000);
+	/* group 5 is mapped: devpts keeps gid=5 */
+	assert_true(mount_has_opt(spec, "/dev/pts", "gid=5"));
+	/* a namespace without group 5: the kernel would refuse gid=5 */
+	const struct idmap_range one[] = { { 0, 100000, 1 } };
+	s.gid_mappings = one;
+	_cleanup_json_ json_t *spec2 = build_ok(&s);
+	assert_false(mount_has_opt(spec2, "/dev/pts", "gid=5"));
+	assert_true(mount_has_opt(spec2, "/dev/pts", "newinstance"));
+	/* joining another container's namespace: its path, no mappings */
+	s.userns_path = "/proc/42/ns/user";
+	_cleanup_json_ json_t *spec3 = build_ok(&s);
+	assert_string_equal(sk_json_str(ns_of(spec3, "user"), "path"), "/proc/42/ns/user");
+	assert_null(sk_json_path(spec3, "linux.uidMappings"));
+	s.userns_path = "user";
+	build_fails(&s, "namespace 'user': invalid path 'user'");
+	s.userns_path = NULL;
+	s.n_gid_mappings = 0;
+	build_fails(&s, "both UID and GID mappings are needed");
+}
+
 static void test_oci_spec_build_ipc_host_binds_shm(void **state)
 {
 	(void)state;
@@ -672,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_oci_spec_build_seccomp_and_masks),
 		cmocka_unit_test(test_oci_spec_build_namespaces),
 		cmocka_unit_test(test_oci_spec_build_namespace_errors),
+		cmocka_unit_test(test_oci_spec_build_user_namespace),
 		cmocka_unit_test(test_oci_spec_build_ipc_host_binds_shm),
 		cmocka_unit_test(test_oci_spec_build_user_mounts),
 		cmocka_unit_test(test_oci_spec_build_mounts_cleaned_and_sorted),
