@@ -51,6 +51,8 @@ static int slirp_start(struct ctr_ctx *x, const struct state_container *c, const
 		return r;
 	_cleanup_free_ char *api = run_file(x, c->id, "slirp4netns.sock");
 	o.api_socket = api;
+	_cleanup_free_ char *features = path_join(x->run_root, "slirp4netns.features");
+	o.features_cache = features;
 	struct net_slirp_addrs a;
 	if (net_slirp_addrs_get(o.cidr, &a) < 0)
 		return sk_err_invalid(err, "invalid cidr \"%s\"", o.cidr);

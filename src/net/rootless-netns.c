@@ -109,7 +109,11 @@ static int ns_create(const struct net_env *e, struct sk_error **err)
 		return r;
 	}
 	_cleanup_free_ char *api = rl_path(e, ".sock");
-	struct net_slirp_opts so = { .netns_path = path, .api_socket = api, .keep_running = true };
+	_cleanup_free_ char *features = xasprintf("%s/slirp4netns.features", e->run_root);
+	struct net_slirp_opts so = { .netns_path = path,
+				     .api_socket = api,
+				     .keep_running = true,
+				     .features_cache = features };
 	struct net_slirp sl;
 	r = net_slirp_start(&so, &sl, err);
 	if (r < 0) {

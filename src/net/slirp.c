@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -446,8 +447,27 @@ static int opts_check(const struct net_slirp_opts *o, struct sk_error **err)
 	return 0;
 }
 
-static int features_probe(const char *prog, struct net_slirp_features *ret, struct sk_error **err)
+/* "path size mtime": the --help text recorded for this very binary is still its text. */
+static char *features_key(const char *prog)
 {
+	struct stat st;
+	if (stat(prog, &st) < 0)
+		return NULL;
+	return xasprintf("%s %lld %lld.%09ld\n", prog, (long long)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+static int features_probe(const char *prog, const char *cache, struct net_slirp_features *ret,
+			  struct sk_error **err)
+{
+	/* an exec of `slirp4netns --help` per container was a tenth of a rootless start */
+	_cleanup_free_ char *key = cache ? features_key(prog) : NULL;
+	_cleanup_free_ char *cached = NULL;
+	if (key && fs_read_file(cache, 65536, &cached, NULL) >= 0 &&
+	    strncmp(cached, key, strlen(key)) == 0) {
+		net_slirp_features_parse(cached + strlen(key), ret);
+		return 0;
+	}
 	char *argv[] = { (char *)prog, "--help", NULL };
 	struct child_opts co = CHILD_OPTS_INIT;
 	co.capture_stdout = true;
@@ -460,6 +480,10 @@ static int features_probe(const char *prog, struct net_slirp_features *ret, stru
 		return sk_err_system(err, r, "checking slirp4netns binary %s: %s", prog,
 				     strerror_go(-r));
 	net_slirp_features_parse(out, ret);
+	if (key && out) {
+		_cleanup_free_ char *text = xasprintf("%s%s", key, out);
+		(void)fs_write_atomic(cache, text, strlen(text), 0600);
+	}
 	return 0;
 }
 
@@ -512,7 +536,7 @@ int net_slirp_start(const struct net_slirp_opts *o, struct net_slirp *ret, struc
 				     "configured: exec: \"slirp4netns\": executable file not found "
 				     "in $PATH");
 	struct net_slirp_features f;
-	r = features_probe(prog, &f, err);
+	r = features_probe(prog, o->features_cache, &f, err);
 	if (r < 0)
 		return r;
 	_cleanup_strv_free_ char **argv = NULL;

@@ -39,6 +39,8 @@ struct net_slirp_opts {
 	const struct net_port *ports;	    /* host_port must be set (not 0); tcp or udp; */
 	size_t n_ports;			    /* host_ip "" (every address) or IPv4 */
 	bool keep_running; /* no exit fd (ret->exit_fd = -1): runs until net_helper_stop() */
+	/* where the slirp4netns binary's --help is kept between runs (NULL: asked every time) */
+	const char *features_cache;
 };
 
 /* A running slirp4netns: the caller's child until the caller exits (reap or let init do it). */
