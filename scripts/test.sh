@@ -73,20 +73,19 @@ system_pass release "$top/build/src/cli/selkie" "$@"
 SELKIE_LEAK_CYCLES=${SELKIE_LEAK_CYCLES_ASAN:-100} \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	system_pass asan "$top/build-asan/src/cli/selkie" "$@"
-# Rootless (issue 5): the image, container, network, pod and volume tests (0xx-5xx) with the
-# release binary as the ordinary user selkie-test, which scripts/setup-rootless-user.sh makes
-# (subordinate IDs, /dev/net/tun); tests/run-system.sh still prepares the fixtures and the
-# registries as root. Tests that need root say so (require_root) and count as skipped.
+# Rootless (issue 5): the image, container, network, pod and volume tests (0xx-5xx) and the
+# rootless ones (9xx-rootless*) with the release binary as the ordinary user selkie-test, which
+# scripts/setup-rootless-user.sh makes (subordinate IDs, /dev/net/tun); tests/run-system.sh still
+# prepares the fixtures and the registries as root. Tests that need root say so (require_root)
+# and count as skipped.
+candidates=("$@")
+[[ $# -gt 0 ]] || candidates=("$top"/tests/system/*.bats)
 rootless_files=()
-if [[ $# -eq 0 ]]; then
-	rootless_files=("$top"/tests/system/[0-5][0-9][0-9]-*.bats)
-else
-	for f in "$@"; do
-		if [[ ${f##*/} =~ ^[0-5][0-9][0-9]- ]]; then
-			rootless_files+=("$f")
-		fi
-	done
-fi
+for f in "${candidates[@]}"; do
+	if [[ ${f##*/} =~ ^([0-5][0-9][0-9]-|9[0-9][0-9]-rootless) ]]; then
+		rootless_files+=("$f")
+	fi
+done
 if [[ ${#rootless_files[@]} -gt 0 ]]; then
 	SELKIE_ROOTLESS_USER=${SELKIE_ROOTLESS_USER:-selkie-test} \
 		system_pass rootless "$top/build/src/cli/selkie" "${rootless_files[@]}"

@@ -11,7 +11,7 @@
 # environment: PATH, HOME, the SELKIE_* variables, a TMPDIR and XDG_RUNTIME_DIR of its own,
 # nothing of root's session. Tests that need root skip through require_root ("needs root:
 # why"): they are counted as skipped, with their number printed, while any other skip still
-# counts as a failure.
+# counts as a failure (in a root pass, so does any but "needs an ordinary user: why").
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 export SELKIE_SOURCE_ROOT=$top
@@ -134,7 +134,15 @@ set -e
 pass=$(grep -c '^ok ' "$tap" | tr -d ' ' || true)
 skip=$(grep -c '^ok .* # skip' "$tap" || true)
 fail=$(grep -c '^not ok ' "$tap" || true)
-root_only=$(grep -c '^ok .* # skip needs root: ' "$tap" || true)
+# The deliberate skips of this pass: root-only tests (require_root) in the rootless pass,
+# rootless-only ones ("needs an ordinary user: ...") in a root pass; the other pass runs them.
+if [[ -n $rootless_user ]]; then
+	deliberate=$(grep -c '^ok .* # skip needs root: ' "$tap" || true)
+	what="root-only test(s) (require_root) not run as $rootless_user"
+else
+	deliberate=$(grep -c '^ok .* # skip needs an ordinary user: ' "$tap" || true)
+	what="rootless-only test(s) not run as root (the rootless pass runs them)"
+fi
 planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -1)
 rm -f "$tap"
 pass=$((pass - skip))
@@ -142,17 +150,17 @@ pass=$((pass - skip))
 if [[ -n $planned ]] && ((pass + skip + fail < planned)); then
 	fail=$((planned - pass - skip))
 fi
+# A deliberate, visible category, not a gap: counted as skipped, never as failed.
+if [[ -n $rootless_user ]] || ((deliberate > 0)); then
+	echo "run-system: $deliberate $what" >&2
+fi
+skip=$((skip - deliberate))
 if [[ -n $rootless_user ]]; then
-	# Root-only tests are a deliberate, visible category of the rootless pass, not a gap.
-	echo "run-system: $root_only root-only test(s) (require_root) not run as $rootless_user" >&2
-	skip=$((skip - root_only))
 	"$top/tests/fixtures/registry.sh" stop "$regdir" >/dev/null 2>&1 || true
 	if ! rootless_sweep; then
 		echo "run-system: processes were left behind by the rootless pass (counted as a failure)" >&2
 		fail=$((fail + 1))
 	fi
-else
-	root_only=0
 fi
 # Every skip goes through a require_* helper; in CI (or unless SELKIE_ALLOW_SKIPS is set) a
 # skip means the machine lacks something the suite needs, so it counts as a failure.
@@ -161,7 +169,7 @@ if ((skip > 0)) && [[ -z ${SELKIE_ALLOW_SKIPS:-} ]]; then
 	fail=$((fail + skip))
 	skip=0
 fi
-skip=$((skip + root_only))
+skip=$((skip + deliberate))
 if [[ -n ${SELKIE_RESULTS:-} ]]; then
 	echo "$pass $fail $skip" >"$SELKIE_RESULTS"
 fi

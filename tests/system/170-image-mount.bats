@@ -6,14 +6,23 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	selkie_test_setup
+	NOBODY_RUN=
 }
 
-# Every mount a test made under its directory goes, even when the test failed.
+# Every mount a test made under its directory goes, even when the test failed; so does the
+# user namespace holder of nobody's commands.
 teardown() {
 	local m
 	for m in $(test_mounts | sort -r); do
 		umount -l "$m" || true
 	done
+	if [[ -n $NOBODY_RUN ]]; then
+		# (migrate opens a store: one nobody may write)
+		setpriv --reuid 65534 --regid 65534 --clear-groups env "XDG_RUNTIME_DIR=$NOBODY_RUN" \
+			"$SELKIE_BIN" --root "$NOBODY_RUN/root" --runroot "$NOBODY_RUN/runroot" \
+			system migrate >/dev/null 2>&1 || true
+		rm -rf "$NOBODY_RUN"
+	fi
 	selkie_test_teardown
 }
 
@@ -269,13 +278,21 @@ $httpd"
 }
 
 @test "image mount as an ordinary user asks for selkie unshare, as podman" {
-	# Rootful, the commands run as nobody; the rootless pass is an ordinary user already.
+	# Rootful, the commands run as nobody, with a runtime directory of its own (where selkie
+	# keeps the pid file of its user namespace's holder; the test's directory is root's alone),
+	# which the teardown ends; the rootless pass is an ordinary user already.
 	local as_user=()
-	is_rootless || as_user=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+	if ! is_rootless; then
+		NOBODY_RUN=$(mktemp -d /tmp/selkie-nobody.XXXXXX)
+		chown 65534:65534 "$NOBODY_RUN"
+		as_user=(setpriv --reuid 65534 --regid 65534 --clear-groups
+			env "XDG_RUNTIME_DIR=$NOBODY_RUN")
+	fi
 	run "${as_user[@]}" "$SELKIE_BIN" \
 		--root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" image mount
 	assert_equal "$status" 125
-	assert_equal "$output" 'Error: cannot run command "selkie image mount" in rootless mode, must execute `selkie unshare` first'
+	# (nobody has no subordinate IDs: a warning about it comes first)
+	assert_equal "${lines[-1]}" 'Error: cannot run command "selkie image mount" in rootless mode, must execute `selkie unshare` first'
 	run "${as_user[@]}" "$SELKIE_BIN" \
 		--root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" image umount -a
 	assert_equal "$status" 125

@@ -296,6 +296,16 @@ once"
 	assert_equal "$output" "Error: cannot remove container $id as it is running - running or paused containers cannot be removed without force: container state improper"
 	run_selkie inspect --format '{{.State.Status}}' busy
 	assert_equal "$output" "running"
+	run_selkie rm -f busy
+	assert_equal "$output" "busy"
+	run_selkie 1 container exists busy
+}
+
+@test "rm of a paused container is refused with exit 2 and podman's message; rm -f removes it" {
+	require_registry
+	require_root "pause needs the freezer cgroup: this cgroup v1 host delegates none to users"
+	run_selkie run -d --name busy "$BUSYBOX" sleep 100
+	local id=$output
 	run_selkie pause busy
 	run_selkie 2 rm busy
 	assert_equal "$output" "Error: cannot remove container $id as it is paused - running or paused containers cannot be removed without force: container state improper"

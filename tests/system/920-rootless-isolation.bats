@@ -131,8 +131,8 @@ iso_field() {
 	iso_selkie "$1" container inspect --format "$3" "$2" 2>/dev/null
 }
 
-# iso_holder T: the PID of user T's user namespace holder (their XDG_RUNTIME_DIR's, or DIR's
-# pause.pid when given), when it runs.
+# iso_holder T [DIR]: the PID of user T's user namespace holder, as their XDG_RUNTIME_DIR's
+# selkie/pause.pid (or DIR/pause.pid) names it, when it runs.
 iso_holder() {
 	local f=${2:-$ISO_DIR/$1/xdg/selkie}/pause.pid p
 	p=$(cat "$f" 2>/dev/null) || return 0
@@ -160,8 +160,8 @@ host_snapshot() {
 	find "$@" -type f -exec sha256sum {} + | LC_ALL=C sort
 }
 
-# The script the host-file tests run in a container: each probe prints "denied: ..." or
-# "ALLOWED: ..."; the user's own file (/m/own) is the control that writes do work.
+# The probe function of the scripts the tests run in containers: `probe 'CMD'` prints
+# "denied: CMD (its first error line)" when CMD fails, "ALLOWED: CMD" when it succeeds.
 PROBE_FUNC='probe() { if sh -c "$1" 2>/tmp/probe.err; then echo "ALLOWED: $1";
 	else echo "denied: $1 ($(head -1 /tmp/probe.err))"; fi; }'
 
@@ -204,6 +204,20 @@ iso_dir_processes() {
 	return 0
 }
 
+# iso_user_holders [T]: PIDs of the user namespace holders of the users (or of user T) that
+# were started here (their environment names the test's directory), one a line.
+iso_user_holders() {
+	local p t uids=()
+	for t in ${1:-a b}; do
+		[[ -z ${ISO_UID[$t]:-} ]] || uids+=("${ISO_UID[$t]}")
+	done
+	((${#uids[@]})) || return 0
+	for p in $(pgrep -u "$(IFS=,; echo "${uids[*]}")" -f __userns-holder); do
+		grep -qaF "$ISO_DIR/" "/proc/$p/environ" 2>/dev/null && ! pid_gone "$p" && echo "$p"
+	done
+	return 0
+}
+
 iso_gone() {
 	local ns
 	[[ -z $(iso_dir_processes) ]] || return 1
@@ -218,21 +232,35 @@ iso_gone() {
 iso_teardown() {
 	[[ -n ${ISO_DIR:-} && -d $ISO_DIR ]] || return 0
 	local left=0 t f dir p owner nss=() holders=()
+	# (a user who ran nothing has no store: no holder to start just for this)
 	for t in a b; do
-		[[ -d $ISO_DIR/$t/xdg ]] || continue
+		[[ -d $ISO_DIR/$t/.local/share/selkie ]] || continue
 		iso_selkie "$t" rm -af -t 0 >/dev/null 2>&1 || true
 	done
-	# Every holder a test started: the users' own, and those of the runtime directories a
-	# test made (another XDG_RUNTIME_DIR, the /tmp fallback).
+	# Every holder the users started here: those a pause.pid names (in their XDG_RUNTIME_DIR,
+	# another one a test made, the /tmp fallback) are ended by `system migrate`; one that none
+	# names any more (its pause.pid removed under it) can only be killed, and fails the test.
+	local -A named=()
 	local -a pidfiles=()
 	mapfile -t pidfiles < <(find "$ISO_DIR" -name pause.pid 2>/dev/null)
 	[[ -z ${ISO_UID[b]:-} ]] || pidfiles+=("/tmp/selkie-run-${ISO_UID[b]}/pause.pid")
 	for f in "${pidfiles[@]}"; do
-		dir=${f%/pause.pid}
-		p=$(iso_holder x "$dir")
-		[[ -n $p ]] || continue
-		holders+=("$p")
+		p=$(iso_holder x "${f%/pause.pid}")
+		[[ -z $p ]] || named[$p]=${f%/pause.pid}
+	done
+	mapfile -t holders < <({
+		printf '%s\n' "${!named[@]}"
+		iso_user_holders
+	} | grep . | sort -un)
+	for p in "${holders[@]}"; do
 		nss+=("$(readlink "/proc/$p/ns/user")")
+		dir=${named[$p]:-}
+		if [[ -z $dir ]]; then
+			echo "# user namespace holder no pause.pid names: $p (uid $(stat -c %u "/proc/$p"))" >&2
+			kill -9 "$p" 2>/dev/null || true
+			left=1
+			continue
+		fi
 		owner=$(stat -c %u "/proc/$p")
 		for t in a b; do
 			[[ $owner == "${ISO_UID[$t]:-}" ]] || continue
@@ -543,8 +571,7 @@ localhost/root-only:1"
 		"--privileged"
 		"--privileged --cap-add=ALL --security-opt seccomp=unconfined --security-opt apparmor=unconfined"
 		"--userns=keep-id"
-		# (podman runs this one; selkie: "crun: mount `sysfs` to `sys`: Operation not
-		# permitted" whenever --privileged meets a user namespace of the container's own)
+		# (--privileged in a user namespace of the container's own: podman runs it)
 		"--userns=keep-id --privileged"
 	)
 	local v
@@ -679,10 +706,16 @@ $ug"
 	run_iso a volume prune -f
 	run_iso a system prune -af --volumes
 	run_iso a system reset -f
-	# root's rm -a and prune are of root's store alone
+	# Root's are all there, the container running ...
+	assert_equal "$(ctr_field root-ctr '{{.State.Status}}')" "running"
+	run_selkie volume exists root-vol
+	run_selkie image exists busybox
+	# ... and root's rm -a and prunes are of root's store alone.
 	run_selkie rm -af -t 0
 	run_selkie volume prune -f
 	run_selkie system prune -af --volumes
+	run_selkie volume ls -q
+	assert_equal "$output" ""
 
 	# B's container runs on in B's namespace, with its network; B's volume and image are there.
 	assert_equal "$(iso_holder b)" "$holder_b"
@@ -693,10 +726,11 @@ $ug"
 	run_iso b volume ls -q
 	assert_equal "$output" "b-vol"
 	run_iso b image exists busybox
-	# and A's commands took root's nothing: root's volume and image outlive A's prunes too
-	# (root's own rm -a and prune above took the container; the volume was in use no more)
 	run_iso a ps -a -q
 	assert_equal "$output" ""
+	# A's reset ended A's holder with the run root its pause.pid was in, as podman's reset ends
+	# its pause process: A's only holder is the one pause.pid names (made by ps just now).
+	assert_equal "$(iso_user_holders a)" "$(iso_holder a)"
 }
 
 @test "another user cannot plant selkie's /tmp runtime directory or holder for a user" {

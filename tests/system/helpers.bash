@@ -78,13 +78,10 @@ selkie_test_teardown() {
 		left=1
 	done
 	if [[ -n $userns ]]; then
-		wait_until 5 userns_processes_gone "$userns" "$holder" 2>/dev/null || true
-		for p in $(userns_processes "$userns" "$holder"); do
-			echo "# process left in the user namespace: $p $(tr '\0' ' ' \
-				<"/proc/$p/cmdline" 2>/dev/null)" >&2
-			kill -9 "$p" 2>/dev/null || true
+		# (rootless, a container's processes may take a moment longer: no cgroup to kill)
+		wait_until 10 userns_processes_gone "$userns" "$holder" 2>/dev/null || true
+		userns_processes_kill "process left in the user namespace" "$userns" "$holder" ||
 			left=1
-		done
 	fi
 	# The (now empty) cgroups of what was killed: the host keeps them otherwise.
 	if ((left)) && ! is_rootless; then
@@ -129,12 +126,9 @@ rootless_teardown() {
 		left=1
 	fi
 	if [[ -n $userns ]]; then
-		for p in $(userns_processes "$userns" ""); do
-			echo "# process outlived its user namespace holder: $p $(tr '\0' ' ' \
-				<"/proc/$p/cmdline" 2>/dev/null)" >&2
-			kill -9 "$p" 2>/dev/null || true
+		wait_until 5 userns_processes_gone "$userns" "" 2>/dev/null || true
+		userns_processes_kill "process outlived its user namespace holder" "$userns" "" ||
 			left=1
-		done
 	fi
 	# Leftovers the namespace could not remove (e.g. the removal failed): as much as we can.
 	rm -rf "${BATS_TEST_TMPDIR:?}"/* 2>/dev/null || true
@@ -320,8 +314,8 @@ in_userns() {
 }
 
 # userns_processes USERNS EXCEPT: PIDs of the live processes in user namespace USERNS (as
-# readlink shows /proc/PID/ns/user), but EXCEPT, one a line. The test user owns the namespace, so it
-# may look at (and kill) its processes of every mapped ID.
+# readlink shows /proc/PID/ns/user), but EXCEPT, one a line. The test user owns the namespace,
+# so it may look at (and kill) its processes of every mapped ID.
 userns_processes() {
 	local pat=${1//[/\\[} except=$2 p
 	pat=${pat//]/\\]}
@@ -338,6 +332,19 @@ userns_processes() {
 
 userns_processes_gone() {
 	[[ -z $(userns_processes "$@") ]]
+}
+
+# userns_processes_kill WHAT USERNS EXCEPT: print "# WHAT: ps line" for each live process of
+# userns_processes USERNS EXCEPT, kill it; fail if there was any.
+userns_processes_kill() {
+	local what=$1 p line left=0
+	for p in $(userns_processes "$2" "$3"); do
+		line=$(ps -o pid=,ppid=,user=,stat=,etimes=,args= -p "$p" 2>/dev/null) || continue
+		echo "# $what: $line" >&2
+		kill -9 "$p" 2>/dev/null || true
+		left=1
+	done
+	return "$left"
 }
 
 # pid_gone PID: the process has exited (a zombie waiting for its reaper counts as gone).
