@@ -114,7 +114,7 @@ static int top_one(struct ctr_ctx *x, const struct state_container *c, char **ar
 			      &path, NULL);
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t np = 0;
-	int r = ctr_cgroup_procs_read(CTR_CGROUP_ROOT, path, &pids, &np, err);
+	int r = ctr_procs_read(c, path, &pids, &np, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *passwd = rootfs_file(x, c, "/etc/passwd");

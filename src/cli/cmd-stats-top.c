@@ -163,7 +163,7 @@ int cmd_top(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	_cleanup_free_ char *path = cgroup_path_of(c);
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t np = 0;
-	if (ctr_cgroup_procs_read(CTR_CGROUP_ROOT, path, &pids, &np, &err) < 0)
+	if (ctr_procs_read(c, path, &pids, &np, &err) < 0)
 		return cli_fail(err);
 	_cleanup_free_ char *passwd = rootfs_file(x, c, "/etc/passwd");
 	_cleanup_free_ char *group = rootfs_file(x, c, "/etc/group");

@@ -4,11 +4,14 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 #include <fcntl.h>
 
+#include "state/containers.h"
 #include "util/fs.h"
 #include "util/parse.h"
 #include "util/strv.h"
@@ -498,4 +501,57 @@ int ctr_host_mem_total(const char *meminfo_path, uint64_t *ret, struct sk_error 
 		line = nl ? nl + 1 : NULL;
 	}
 	return sk_err_system(err, EBADMSG, "read %s: no MemTotal line", meminfo_path);
+}
+
+/* /proc/<pid>/stat's 4th field; 0 when gone. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_free_ char *buf = NULL;
+	if (fs_read_file(path, 4096, &buf, NULL) < 0)
+		return 0;
+	const char *p = strrchr(buf, ')'); /* the command name may hold anything */
+	int ppid = 0;
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return (pid_t)ppid;
+}
+
+static bool descends_from(pid_t pid, pid_t root)
+{
+	for (int depth = 0; pid > 1 && depth < 4096; depth++) {
+		if (pid == root)
+			return true;
+		pid = parent_of(pid);
+	}
+	return false;
+}
+
+int ctr_procs_read(const struct state_container *c, const char *cgroup_path, pid_t **ret,
+		   size_t *ret_n, struct sk_error **err)
+{
+	_cleanup_free_ char *probe = path_join(CTR_CGROUP_ROOT, "pids");
+	_cleanup_free_ char *dir = path_join(probe, cgroup_path);
+	_cleanup_free_ char *dir2 = path_join(CTR_CGROUP_ROOT, cgroup_path);
+	if (c->pid <= 0 || fs_exists(dir) || fs_exists(dir2))
+		return ctr_cgroup_procs_read(CTR_CGROUP_ROOT, cgroup_path, ret, ret_n, err);
+	DIR *d = opendir("/proc");
+	if (!d)
+		return sk_err_system(err, errno, "open /proc: %m");
+	pid_t *pids = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 0 || !descends_from((pid_t)pid, (pid_t)c->pid))
+			continue;
+		pids = xreallocarray(pids, n + 1, sizeof(*pids));
+		pids[n++] = (pid_t)pid;
+	}
+	closedir(d);
+	*ret = pids;
+	*ret_n = n;
+	return 0;
 }

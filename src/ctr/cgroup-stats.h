@@ -97,3 +97,9 @@ int ctr_net_dev_read(const char *path, uint64_t *ret_rx, uint64_t *ret_tx, struc
 
 /* MemTotal of a /proc/meminfo file in bytes (what sysinfo() reports as totalram). */
 int ctr_host_mem_total(const char *meminfo_path, uint64_t *ret, struct sk_error **err);
+
+struct state_container;
+/* The container's processes: its cgroup's, or (a rootless container without a cgroup) its
+ * init (c->pid) and every descendant of it. */
+int ctr_procs_read(const struct state_container *c, const char *cgroup_path, pid_t **ret,
+		   size_t *ret_n, struct sk_error **err);

@@ -204,6 +204,8 @@ int ctr_spec_build(const json_t *doc, const struct ctr_start_resolved *rs, json_
 	memcpy(s.ns, rs->ns, sizeof(s.ns));
 	if (!rs->no_cgroups)
 		resources_fill(host, &s.resources);
+	else
+		s.resources.pids_limit = -1; /* not even the default: runc fails on any limit */
 	r = oci_spec_build(&s, ret, err);
 	scratch_release(&sc);
 	return r;

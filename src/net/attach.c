@@ -136,6 +136,8 @@ static int plug_one(const struct net_env *e, const struct net_ctr *c, struct set
 {
 	struct net_network *n = it->net;
 	_cleanup_free_ char *cache = cache_dir(e);
+	_cleanup_free_ char *tuning =
+		e->rootless ? xasprintf("%s/networks/cni-tuning", e->run_root) : NULL;
 	struct net_cni_args a = {
 		.container_id = c->id,
 		.netns = c->netns,
@@ -145,6 +147,7 @@ static int plug_one(const struct net_env *e, const struct net_ctr *c, struct set
 		.mac = it->m.static_mac,
 		.default_route = it->with_ports, /* the first network */
 		.cache_dir = cache,
+		.tuning_data_dir = tuning,
 	};
 	struct net_cni_result res = { 0 };
 	_cleanup_free_ char *fw_dir = firewall_dir(e);

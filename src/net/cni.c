@@ -164,6 +164,8 @@ static json_t *chain_build(const json_t *list, const struct net_cni_args *a)
 		json_object_set(conf, "cniVersion", json_object_get(list, "cniVersion"));
 		json_object_set(conf, "name", json_object_get(list, "name"));
 		json_object_del(conf, "capabilities");
+		if (a->tuning_data_dir && streq(type ? type : "", "tuning"))
+			sk_json_set_str(conf, "dataDir", a->tuning_data_dir);
 		if (json_object_get(conf, "ipMasq"))
 			json_object_set_new(conf, "ipMasq", json_false());
 		if (json_object_get(conf, "ipam"))

@@ -26,6 +26,8 @@ struct net_cni_args {
 	const char *mac;     /* may be NULL */
 	bool default_route;  /* the first network: the others get no default route */
 	const char *cache_dir;
+	/* the tuning plugin's state dir instead of /run/cni/tuning (rootless: not writable) */
+	const char *tuning_data_dir;
 };
 
 struct net_cni_result {

@@ -268,7 +268,12 @@ udp_received() {
 	listen_tcp 28230
 	run_selkie 125 run -d --name busy -p 28230:80 "$HTTPD"
 	assert_equal "${#lines[@]}" 1
-	assert_match "$output" "^Error: .*cannot listen on the TCP port: listen tcp4 :28230: bind: address already in use$"
+	if is_rootless; then
+		# slirp4netns binds the port: rootless podman's words (without "rootlessport ")
+		assert_match "$output" "^Error: listen tcp 0.0.0.0:28230: bind: address already in use$"
+	else
+		assert_match "$output" "^Error: .*cannot listen on the TCP port: listen tcp4 :28230: bind: address already in use$"
+	fi
 	run_selkie ps --format '{{.Names}}'
 	assert_equal "$output" ""
 	local id
