@@ -65,6 +65,14 @@ static int mode_build(const struct ctr_create_opts *o, json_t *host, json_t *pri
 	const char *first = n			       ? o->networks[0]
 			    : config_userns_rootless() ? "slirp4netns"
 						       : "bridge";
+	/* --network is split at commas: slirp4netns:a=1,b=2 (and pasta:--x,1) come back whole */
+	_cleanup_free_ char *joined = NULL;
+	if (n > 1 &&
+	    (strncmp(first, "slirp4netns:", 12) == 0 || strncmp(first, "pasta:", 6) == 0)) {
+		joined = strv_join(o->networks, ",");
+		first = joined;
+		n = 1;
+	}
 	if (n <= 1 && is_mode(first)) {
 		if (is_user_mode(first)) {
 			/* options are checked now rather than at start */

@@ -97,6 +97,16 @@ port_taken() {
 	fi
 }
 
+# in_use_error PROTO PORT: the error of a host port in use, as podman words it (rootless,
+# slirp4netns binds it: rootless podman's words without "rootlessport ").
+in_use_error() {
+	if is_rootless; then
+		echo "^Error: listen $1 0.0.0.0:$2: bind: address already in use$"
+	else
+		echo "^Error: .*listen ${1}4 :$2: bind: address already in use$"
+	fi
+}
+
 # ids_left ID: what the container ID still holds on the host (rules, rows, namespace).
 # (Rootless there are no rules of it in the host's tables: an ordinary user can add none.)
 ids_left() {
@@ -294,11 +304,11 @@ udp_received() {
 	held=$(net_test_db_query 'SELECT count(*) FROM net_attachments')
 	is_rootless || assert_equal "$held" "1"
 	run_selkie 125 run -d --name second -p 28231:80 "$HTTPD"
-	assert_match "$output" "^Error: .*listen tcp4 :28231: bind: address already in use$"
+	assert_match "$output" "$(in_use_error tcp 28231)"
 	fetch_ok http://127.0.0.1:28231/
 	listen_udp 28232
 	run_selkie 125 run -d --name busyudp -p 28232:53/udp "$BUSYBOX" sleep 1000
-	assert_match "$output" "^Error: .*cannot listen on the UDP port: listen udp4 :28232: bind: address already in use$"
+	assert_match "$output" "$(in_use_error udp 28232)"
 	run_selkie ps --format '{{.Names}}'
 	assert_equal "$output" "holder"
 	assert_equal "$(net_test_db_query 'SELECT count(*) FROM net_attachments')" "$held"

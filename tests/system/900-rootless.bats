@@ -125,15 +125,14 @@ http_get() {
 	run_selkie rm -f -t 0 sleeper
 }
 
-@test "rootless: mount is refused outside unshare and works inside it" {
+@test "rootless: image mount is refused outside unshare and works inside it" {
 	require_rootless "mounts live in the user's mount namespace"
 	pull_busybox
-	run_selkie create --name m --net none "$BUSYBOX" true
-	run_selkie 125 mount m
-	assert_contains "$output" 'cannot run command "selkie mount" in rootless mode, must execute `selkie unshare` first'
-	run_selkie_stdout unshare sh -c "\"$SELKIE_BIN\" --root \"$SELKIE_TEST_ROOT\" --runroot \"$SELKIE_TEST_RUNROOT\" mount m && ls \"\$($SELKIE_BIN --root $SELKIE_TEST_ROOT --runroot $SELKIE_TEST_RUNROOT mount m)/bin/busybox\""
+	run_selkie 125 image mount "$BUSYBOX"
+	assert_contains "$output" 'cannot run command "selkie image mount" in rootless mode, must execute `selkie unshare` first'
+	local sk="$SELKIE_BIN --root $SELKIE_TEST_ROOT --runroot $SELKIE_TEST_RUNROOT"
+	run_selkie_stdout unshare sh -c "ls \"\$($sk image mount $BUSYBOX)/bin/busybox\" && $sk image unmount $BUSYBOX"
 	assert_contains "$output" "/bin/busybox"
-	run_selkie unshare "$SELKIE_BIN" --root "$SELKIE_TEST_ROOT" --runroot "$SELKIE_TEST_RUNROOT" umount m
 }
 
 @test "rootless: the default network is slirp4netns, with published ports on the host" {
