@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "oci/spec-defaults.h"
@@ -166,11 +167,26 @@ static json_t *mount_new(const char *dest, const char *type, const char *source,
 			 source, "options", strv_json(options));
 }
 
+/* Does our own user namespace have this GID (a rootless one with a single mapping doesn't)? */
+static bool self_maps_gid(unsigned long gid)
+{
+	_cleanup_free_ char *map = NULL;
+	if (fs_read_file("/proc/self/gid_map", 65536, &map, NULL) < 0)
+		return true;
+	unsigned long in, out, n;
+	int used;
+	for (const char *p = map; sscanf(p, "%lu %lu %lu%n", &in, &out, &n, &used) == 3; p += used)
+		if (gid >= in && gid - in < n)
+			return true;
+	return false;
+}
+
 static bool gid5_unmapped(const struct oci_spec_settings *s)
 {
 	uint32_t h;
-	return !s->userns_path && s->n_gid_mappings > 0 &&
-	       !idmap_to_host(s->gid_mappings, s->n_gid_mappings, 5, &h);
+	if (!s->userns_path && s->n_gid_mappings > 0)
+		return !idmap_to_host(s->gid_mappings, s->n_gid_mappings, 5, &h);
+	return s->rootless && !s->userns_path && !self_maps_gid(5);
 }
 
 static void mounts_defaults(const struct oci_spec_settings *s, json_t *arr)

@@ -342,6 +342,12 @@ static int entry_chown(const struct unpack *u, const struct entry *en, int fd,
 		return 0;
 	if (u->opts->ignore_chown_errors && (errno == EPERM || errno == EINVAL))
 		return 0;
+	if (errno == EINVAL) /* the owner has no ID in this user namespace */
+		return sk_err_system(err, errno,
+				     "layer entry %s: owner %u:%u is not mapped in the user "
+				     "namespace: add subordinate IDs (/etc/subuid, /etc/subgid) "
+				     "for this user, then run `selkie system migrate`",
+				     en->shown, (unsigned)en->uid, (unsigned)en->gid);
 	return entry_fail(en, errno, "chown", err);
 }
 
