@@ -93,20 +93,6 @@ gid_t config_userns_host_gid(void)
 	return self.rootless ? self.gid : getegid();
 }
 
-unsigned long config_userns_mapped_ids(void)
-{
-	if (!config_userns_rootless())
-		return 0;
-	_cleanup_free_ char *map = NULL;
-	if (fs_read_file("/proc/self/uid_map", 65536, &map, NULL) < 0)
-		return 0;
-	unsigned long total = 0, a, b, c;
-	int used;
-	for (const char *p = map; sscanf(p, "%lu %lu %lu%n", &a, &b, &c, &used) == 3; p += used)
-		total += c;
-	return total;
-}
-
 char *config_userns_runtime_dir(void)
 {
 	const char *x = getenv("XDG_RUNTIME_DIR");

@@ -32,8 +32,6 @@ bool config_userns_rootless(void);
 /* The user's own IDs on the host (geteuid()/getegid() when rootful). */
 uid_t config_userns_host_uid(void);
 gid_t config_userns_host_gid(void);
-/* How many IDs the namespace maps (1 without subordinate ranges; 0 when rootful). */
-unsigned long config_userns_mapped_ids(void);
 /* `<runtime dir>/selkie`: the default rootless run root, also where pause.pid lives. */
 char *config_userns_runtime_dir(void);
 /* The holder's PID, or -ESRCH when there is none (stale files are not a holder). */

@@ -103,34 +103,6 @@ static int set_times(struct copy_ctx *c, int fd, const struct stat *st, struct s
 	return 0;
 }
 
-static int copy_data(int sfd, int dfd)
-{
-	for (;;) {
-		ssize_t n = copy_file_range(sfd, NULL, dfd, NULL, 1 << 30, 0);
-		if (n == 0)
-			return 0;
-		if (n > 0)
-			continue;
-		if (errno == EINTR)
-			continue;
-		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP &&
-		    errno != ENOTSUP)
-			return -errno;
-		break; /* copy_file_range cannot do it: read and write */
-	}
-	_cleanup_free_ char *buf = xmalloc(128 * 1024);
-	for (;;) {
-		ssize_t n = RETRY_EINTR(read(sfd, buf, 128 * 1024));
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		int r = fd_write_all(dfd, buf, (size_t)n);
-		if (r < 0)
-			return r;
-	}
-}
-
 static const struct copy_link *link_find(const struct copy_ctx *c, const struct stat *st)
 {
 	for (size_t i = 0; i < c->n_links; i++)
@@ -157,7 +129,7 @@ static int copy_file(struct copy_ctx *c, int sdir, int ddir, const char *name,
 		openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (dfd < 0)
 		return copy_fail(c, errno, "create", err);
-	int r = copy_data(sfd, dfd);
+	int r = fd_copy_all(sfd, dfd);
 	if (r < 0)
 		return copy_fail(c, -r, "copy", err);
 	r = set_owner_mode(c, dfd, st, err);

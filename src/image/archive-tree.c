@@ -220,21 +220,6 @@ int image_archive_tree_read_member(struct image_archive_tree *t, const char *pat
 	return 0;
 }
 
-static int copy_fd(int in, int out)
-{
-	char buf[65536];
-	for (;;) {
-		ssize_t n = RETRY_EINTR(read(in, buf, sizeof(buf)));
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		int r = fd_write_all(out, buf, (size_t)n);
-		if (r < 0)
-			return r;
-	}
-}
-
 int image_archive_tree_export(struct image_archive_tree *t, const char *path, const char *dest,
 			      struct sk_error **err)
 {
@@ -255,7 +240,7 @@ int image_archive_tree_export(struct image_archive_tree *t, const char *path, co
 	_cleanup_close_ int out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0)
 		return sk_err_system(err, errno, "create %s: %s", dest, strerror(errno));
-	int r = copy_fd(in, out);
+	int r = fd_copy_all(in, out);
 	if (r < 0)
 		return sk_err_system(err, r, "copy \"%s\" from the archive: %s", path,
 				     strerror(-r));

@@ -129,33 +129,6 @@ static int attrs_set(const struct walker *w, int in, int out, const struct stat 
 	return futimens(out, ts) < 0 ? -errno : 0;
 }
 
-static int data_copy(int in, int out)
-{
-	for (;;) {
-		ssize_t n = sendfile(out, in, NULL, 1u << 30);
-		if (n == 0)
-			return 0;
-		if (n > 0)
-			continue;
-		if (errno == EINTR)
-			continue;
-		if (errno != EINVAL && errno != ENOSYS)
-			return -errno;
-		break;
-	}
-	char buf[65536];
-	for (;;) {
-		ssize_t n = RETRY_EINTR(read(in, buf, sizeof(buf)));
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		int r = fd_write_all(out, buf, (size_t)n);
-		if (r < 0)
-			return r;
-	}
-}
-
 static int copy_reg(struct walker *w, int sfd, int dfd, const char *name, const struct stat *st)
 {
 	_cleanup_close_ int in =
@@ -166,7 +139,7 @@ static int copy_reg(struct walker *w, int sfd, int dfd, const char *name, const 
 		openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0)
 		return -errno;
-	int r = data_copy(in, out);
+	int r = fd_copy_all(in, out);
 	return r < 0 ? r : attrs_set(w, in, out, st);
 }
 

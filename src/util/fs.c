@@ -298,17 +298,7 @@ int fs_copy_file(const char *src, const char *dst, mode_t mode)
 	_cleanup_close_ int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (out < 0)
 		return -errno;
-	char buf[65536];
-	for (;;) {
-		ssize_t n = RETRY_EINTR(read(in, buf, sizeof(buf)));
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		int r = fd_write_all(out, buf, (size_t)n);
-		if (r < 0)
-			return r;
-	}
+	return fd_copy_all(in, out);
 }
 
 int fs_dir_names_sorted(int fd, char ***ret)
@@ -357,4 +347,32 @@ void fs_write_atomic_leftovers_remove(const char *path)
 			unlinkat(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
+}
+
+int fd_copy_all(int sfd, int dfd)
+{
+	for (;;) {
+		ssize_t n = copy_file_range(sfd, NULL, dfd, NULL, 1 << 30, 0);
+		if (n == 0)
+			return 0;
+		if (n > 0)
+			continue;
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP &&
+		    errno != ENOTSUP)
+			return -errno;
+		break; /* copy_file_range cannot do it: read and write */
+	}
+	_cleanup_free_ char *buf = xmalloc(128 * 1024);
+	for (;;) {
+		ssize_t n = RETRY_EINTR(read(sfd, buf, 128 * 1024));
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		int r = fd_write_all(dfd, buf, (size_t)n);
+		if (r < 0)
+			return r;
+	}
 }

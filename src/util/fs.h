@@ -38,6 +38,9 @@ int fs_rm_rf(const char *path);
 int fs_rm_rf_at(int dirfd, const char *name);
 /* Write the whole buffer, retrying short writes. */
 int fd_write_all(int fd, const void *buf, size_t len);
+/* Everything from in (at its offset) to out: copy_file_range (reflinks, in-kernel copy), else
+ * read and write. -errno. */
+int fd_copy_all(int in, int out);
 /* Read exactly len bytes unless EOF; returns bytes read. */
 ssize_t fd_read_full(int fd, void *buf, size_t len);
 bool fs_exists(const char *path);

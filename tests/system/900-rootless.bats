@@ -15,15 +15,6 @@ setup() {
 	HTTPD=${SELKIE_REGISTRY:-}/httpd:latest
 }
 
-# require_rootless REASON: the test is about what an ordinary user gets; the root pass skips it
-# with "needs an ordinary user: REASON" (counted as the rootless-only category, run by the
-# rootless pass).
-require_rootless() {
-	if ! is_rootless; then
-		skip "needs an ordinary user: $*"
-	fi
-}
-
 pull_busybox() {
 	require_registry
 	run_selkie pull -q "$BUSYBOX"

@@ -275,6 +275,15 @@ require_root() {
 	fi
 }
 
+# require_rootless REASON: the test is about what an ordinary user gets; a root pass skips it
+# with "needs an ordinary user: REASON", which tests/run-system.sh counts as the rootless-only
+# category (the rootless pass runs it); any other skip is a failure.
+require_rootless() {
+	if ! is_rootless; then
+		skip "needs an ordinary user: $*"
+	fi
+}
+
 # rootless_holder_pid: the PID of this test's user namespace holder (selkie's pause.pid in
 # $XDG_RUNTIME_DIR/selkie, or in /tmp/selkie-run-UID without it), when it runs.
 rootless_holder_pid() {
